@@ -1,0 +1,82 @@
+"""vaultkit: personal development plans as Markdown notes in an Obsidian vault.
+
+The public API is imported lazily, so `import vaultkit` (and `vaultkit --help`) stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Note": "note",
+    "Vault": "vault",
+    "NoteRecord": "record",
+    "Task": "tasks",
+    "TaskCounts": "tasks",
+    "TaskStatuses": "tasks",
+    "Link": "links",
+    "Heading": "markdown",
+    "Problem": "errors",
+    "VaultkitError": "errors",
+    "NoteError": "errors",
+    "ConflictError": "errors",
+    "UnparsableError": "errors",
+    "VaultError": "errors",
+    "UnsafePathError": "errors",
+    "Config": "config",
+    "load_config": "config",
+    "PlanProgress": "progress",
+}
+
+__all__ = [
+    "Config",
+    "ConflictError",
+    "Heading",
+    "Link",
+    "Note",
+    "NoteError",
+    "NoteRecord",
+    "PlanProgress",
+    "Problem",
+    "Task",
+    "TaskCounts",
+    "TaskStatuses",
+    "UnparsableError",
+    "UnsafePathError",
+    "Vault",
+    "VaultError",
+    "VaultkitError",
+    "__version__",
+    "load_config",
+]
+
+if TYPE_CHECKING:
+    from .config import Config, load_config
+    from .errors import (
+        ConflictError,
+        NoteError,
+        Problem,
+        UnparsableError,
+        UnsafePathError,
+        VaultError,
+        VaultkitError,
+    )
+    from .links import Link
+    from .markdown import Heading
+    from .note import Note
+    from .progress import PlanProgress
+    from .record import NoteRecord
+    from .tasks import Task, TaskCounts, TaskStatuses
+    from .vault import Vault
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vaultkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,5 @@
+"""`python -m vaultkit` runs the CLI."""
+
+from .cli import main
+
+main()

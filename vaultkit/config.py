@@ -1,0 +1,68 @@
+"""Per-vault settings from `.vaultkit/config.toml`. Every key is optional; defaults are documented here
+and in docs/configuration.md.
+
+```toml
+[tasks]
+done = ["x", "X"]        # status characters that mean done
+cancelled = ["-"]        # status characters that mean cancelled (left out of totals)
+
+[milestones]
+done_statuses = ["done", "complete", "completed"]
+```
+
+Later sections (`[rollup]`, `[notion]`) are read by the modules that own them through `Config.section`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import VaultError
+from .tasks import TaskStatuses
+
+__all__ = ["CONFIG_PATH", "Config", "load_config"]
+
+CONFIG_PATH = Path(".vaultkit") / "config.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    statuses: TaskStatuses = field(default_factory=TaskStatuses)
+    milestone_done_statuses: frozenset[str] = frozenset({"done", "complete", "completed"})
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.raw.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+
+def _chars(value: object, key: str, path: Path) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and len(v) == 1 for v in value):
+        raise VaultError(f'{path}: [tasks] {key} must be a list of single characters, like ["x", "X"]')
+    return frozenset(value)
+
+
+def load_config(vault_root: Path) -> Config:
+    """Read the vault's config (defaults when the file is absent). Raises VaultError when it is invalid."""
+    path = vault_root / CONFIG_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise VaultError(f"{path}: invalid TOML: {exc} (fix or delete the file)") from exc
+    tasks = raw.get("tasks", {})
+    done = _chars(tasks.get("done", ["x", "X"]), "done", path)
+    cancelled = _chars(tasks.get("cancelled", ["-"]), "cancelled", path)
+    if done & cancelled:
+        raise VaultError(
+            f"{path}: [tasks] a status cannot be both done and cancelled: {sorted(done & cancelled)}"
+        )
+    milestones = raw.get("milestones", {})
+    done_statuses = milestones.get("done_statuses", ["done", "complete", "completed"])
+    if not isinstance(done_statuses, list) or not all(isinstance(v, str) for v in done_statuses):
+        raise VaultError(f"{path}: [milestones] done_statuses must be a list of strings")
+    return Config(TaskStatuses(done, cancelled), frozenset(s.lower() for s in done_statuses), raw)

@@ -1,0 +1,159 @@
+"""Wikilinks and Markdown links: parsing them out of text, and resolving them the way Obsidian does. Pure.
+
+Resolution rules (Obsidian's defaults): names match case-insensitively and without `.md`; a link with a
+folder (`[[Plans/Growth]]`) is a path from the vault root, or else a path suffix; a bare name resolves
+when one note has it. When several notes share a name, the one in the linking note's folder wins, then
+the one nearest the vault root, then the first in path order; `vaultkit check` reports the ambiguity so the
+user can qualify the link.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+__all__ = ["Link", "LinkIndex", "Resolution", "find_links", "parse_link_target"]
+
+_WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+_MDLINK_RE = re.compile(
+    r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
+)
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link found in a note. `target` is the note path or name as written, without `#…` and `|…`."""
+
+    target: str
+    line: int
+    heading: str | None = None
+    alias: str | None = None
+    embed: bool = False
+    kind: str = "wikilink"  # "wikilink" | "markdown"
+    source: str = "body"  # "body" or "property:<name>"
+    raw: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "target": self.target,
+            "line": self.line,
+            "heading": self.heading,
+            "alias": self.alias,
+            "embed": self.embed,
+            "kind": self.kind,
+            "source": self.source,
+        }
+
+
+def parse_link_target(inner: str) -> tuple[str, str | None, str | None]:
+    """Split the inside of `[[…]]` into (target, heading, alias)."""
+    alias = None
+    if "|" in inner:
+        inner, alias = inner.split("|", 1)
+        inner = inner.removesuffix("\\")  # `\|` escapes the pipe inside tables
+    heading = None
+    if "#" in inner:
+        inner, heading = inner.split("#", 1)
+    return inner.strip(), (heading.strip() or None) if heading is not None else None, alias
+
+
+def find_links(text: str, first_line: int, source: str = "body") -> list[Link]:
+    """Every wikilink and internal Markdown link in `text`; `first_line` is the 1-based line of text[0]."""
+    found: list[tuple[int, Link]] = []
+    for match in _WIKILINK_RE.finditer(text):
+        target, heading, alias = parse_link_target(match.group(2))
+        line = first_line + text.count("\n", 0, match.start())
+        found.append(
+            (
+                match.start(),
+                Link(target, line, heading, alias, bool(match.group(1)), "wikilink", source, match.group(0)),
+            )
+        )
+    if "](" in text:
+        for match in _MDLINK_RE.finditer(text):
+            url = match.group(2).strip("<>")
+            if _SCHEME_RE.match(url):  # web, mailto, obsidian:// and other external links
+                continue
+            target, _, heading = unquote(url).partition("#")
+            line = first_line + text.count("\n", 0, match.start())
+            found.append(
+                (
+                    match.start(),
+                    Link(
+                        target,
+                        line,
+                        heading or None,
+                        None,
+                        bool(match.group(1)),
+                        "markdown",
+                        source,
+                        match.group(0),
+                    ),
+                )
+            )
+    found.sort(key=lambda item: item[0])
+    return [link for _, link in found]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Where a link points: `path` (vault-relative, `/`-separated) or None, plus the other candidates."""
+
+    path: str | None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+def _key(path: str) -> str:
+    return path.lower().removesuffix(".md")
+
+
+class LinkIndex:
+    """Resolves link targets against the files of a vault (vault-relative `/` paths)."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._by_path: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for path in sorted(paths):
+            key = _key(path) if path.lower().endswith(".md") else path.lower()
+            self._by_path.setdefault(key, path)
+            name = key.rsplit("/", 1)[-1]
+            self._by_name.setdefault(name, []).append(path)
+
+    def resolve(self, target: str, source: str | None = None) -> Resolution:
+        """Resolve `target` as written in the note at `source` (both vault-relative)."""
+        target = target.strip().replace("\\", "/")
+        if not target:  # [[#Heading]] points into the linking note itself
+            return Resolution(source, (source,) if source else ())
+        if target.startswith("/"):
+            target = target.lstrip("/")
+        elif source and target.startswith(("./", "../")):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+        key = target.lower()
+        key = key.removesuffix(".md") if key.endswith(".md") else key
+        exact = self._by_path.get(key) or self._by_path.get(key + ".md")
+        if exact is not None:
+            return Resolution(exact, (exact,))
+        name = key.rsplit("/", 1)[-1]
+        candidates = self._by_name.get(name, [])
+        if "/" in key:
+            suffix = "/" + key
+            candidates = [
+                p
+                for p in candidates
+                if ("/" + _key(p)).endswith(suffix) or ("/" + p.lower()).endswith(suffix)
+            ]
+        if not candidates:
+            return Resolution(None, ())
+        if len(candidates) == 1:
+            return Resolution(candidates[0], tuple(candidates))
+        folder = posixpath.dirname(source) if source else None
+        ranked = sorted(candidates, key=lambda p: (posixpath.dirname(p) != folder, p.count("/"), p))
+        return Resolution(ranked[0], tuple(ranked))

@@ -1,0 +1,171 @@
+"""Tasks as Obsidian and the Tasks plugin understand them: statuses, fields, counts. Pure.
+
+A task's status is the one character between the brackets. What counts as done differs between tools
+(Obsidian core: anything not blank; Dataview: x/X only); vaultkit's default is x/X done, `-` cancelled
+(left out of the total), everything else open, and a vault can change that in `.vaultkit/config.toml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Task", "TaskCounts", "TaskStatuses", "parse_task_fields"]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStatuses:
+    """Which status characters mean done and cancelled; every other character is open."""
+
+    done: frozenset[str] = frozenset("xX")
+    cancelled: frozenset[str] = frozenset("-")
+
+    def classify(self, char: str) -> str:
+        if char in self.done:
+            return "done"
+        if char in self.cancelled:
+            return "cancelled"
+        return "open"
+
+
+DEFAULT_STATUSES = TaskStatuses()
+
+PRIORITIES = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
+_DATE_FIELDS = {
+    "📅": "due",
+    "⏳": "scheduled",
+    "🛫": "start",
+    "➕": "created",
+    "✅": "done",
+    "❌": "cancelled",
+}
+_DATE_FIELD_RE = re.compile(r"(📅|⏳|🛫|➕|✅|❌)\ufe0f?\s*(\d{4}-\d{2}-\d{2})")
+_PRIORITY_RE = re.compile("(🔺|⏫|🔼|🔽|⏬)")
+_DATAVIEW_RE = re.compile(r"\[(due|scheduled|start|created|completion|cancelled|priority)::\s*([^\]]*)\]")
+_DATAVIEW_DATES = {
+    "due": "due",
+    "scheduled": "scheduled",
+    "start": "start",
+    "created": "created",
+    "completion": "done",
+    "cancelled": "cancelled",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One checkbox item.
+
+    `line` is 1-based in the whole file. `level` is the list nesting depth (0 = top level) and
+    `parent` the line of the closest enclosing task, if any. `heading` is the path of headings above
+    the task, outermost first.
+    """
+
+    line: int
+    status: str
+    state: str  # "done" | "open" | "cancelled"
+    text: str
+    level: int = 0
+    parent: int | None = None
+    heading: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    dates: dict[str, dt.date] = field(default_factory=dict)
+    priority: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.state == "done"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.state == "cancelled"
+
+    @property
+    def open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.dates.get("due")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "status": self.status,
+            "done": self.done,
+            "cancelled": self.cancelled,
+            "text": self.text,
+            "level": self.level,
+            "parent": self.parent,
+            "heading": list(self.heading),
+            "tags": list(self.tags),
+            "dates": {k: v.isoformat() for k, v in self.dates.items()},
+            "priority": self.priority,
+        }
+
+
+def parse_task_fields(text: str) -> tuple[dict[str, dt.date], str | None]:
+    """Tasks-plugin dates (emoji or Dataview `[due:: …]` form) and priority found in a task's text."""
+    dates: dict[str, dt.date] = {}
+    for emoji, value in _DATE_FIELD_RE.findall(text):
+        day = _to_date(value)
+        if day is not None:
+            dates[_DATE_FIELDS[emoji]] = day
+    priority = None
+    found = _PRIORITY_RE.search(text)
+    if found:
+        priority = PRIORITIES[found.group(1)]
+    for name, raw in _DATAVIEW_RE.findall(text):
+        value = raw.strip()
+        if name == "priority":
+            priority = priority or value or None
+        else:
+            day = _to_date(value[:10])
+            if day is not None:
+                dates.setdefault(_DATAVIEW_DATES[name], day)
+    return dates, priority
+
+
+def _to_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCounts:
+    """done + open = total; cancelled tasks are counted apart and left out of the total."""
+
+    done: int = 0
+    open: int = 0
+    cancelled: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.open
+
+    @property
+    def progress(self) -> int | None:
+        """Integer percent done, or None when there is nothing to do."""
+        if self.total == 0:
+            return None
+        return _round_half_up(100 * self.done, self.total)
+
+    def __add__(self, other: TaskCounts) -> TaskCounts:
+        return TaskCounts(self.done + other.done, self.open + other.open, self.cancelled + other.cancelled)
+
+    @classmethod
+    def of(cls, tasks: list[Task] | tuple[Task, ...]) -> TaskCounts:
+        done = sum(1 for t in tasks if t.state == "done")
+        cancelled = sum(1 for t in tasks if t.state == "cancelled")
+        return cls(done, len(tasks) - done - cancelled, cancelled)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"done": self.done, "open": self.open, "cancelled": self.cancelled, "total": self.total}
+
+
+def _round_half_up(numerator: int, denominator: int) -> int:
+    """round(numerator / denominator) with halves rounded up (Python's round() goes to even: 12.5 -> 12)."""
+    return (2 * numerator + denominator) // (2 * denominator)

@@ -45,6 +45,13 @@ def _chars(value: object, key: str, path: Path) -> frozenset[str]:
     return frozenset(value)
 
 
+def _table(raw: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise VaultError(f"{path}: `{name}` must be a table (a `[{name}]` section)")
+    return value
+
+
 def load_config(vault_root: Path) -> Config:
     """Read the vault's config (defaults when the file is absent). Raises VaultError when it is invalid."""
     path = vault_root / CONFIG_PATH
@@ -54,14 +61,16 @@ def load_config(vault_root: Path) -> Config:
         return Config()
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise VaultError(f"{path}: invalid TOML: {exc} (fix or delete the file)") from exc
-    tasks = raw.get("tasks", {})
+    except OSError as exc:
+        raise VaultError(f"{path}: cannot read: {exc.strerror}") from exc
+    tasks = _table(raw, "tasks", path)
     done = _chars(tasks.get("done", ["x", "X"]), "done", path)
     cancelled = _chars(tasks.get("cancelled", ["-"]), "cancelled", path)
     if done & cancelled:
         raise VaultError(
             f"{path}: [tasks] a status cannot be both done and cancelled: {sorted(done & cancelled)}"
         )
-    milestones = raw.get("milestones", {})
+    milestones = _table(raw, "milestones", path)
     done_statuses = milestones.get("done_statuses", ["done", "complete", "completed"])
     if not isinstance(done_statuses, list) or not all(isinstance(v, str) for v in done_statuses):
         raise VaultError(f"{path}: [milestones] done_statuses must be a list of strings")

@@ -4,7 +4,8 @@ Obsidian (and sync tools, and editors) may write a note while we work on it. We 
 read; just before replacing the file we read it again, and if it differs we raise `ConflictError`
 instead of overwriting. The new content goes to a temporary file in the same folder, is fsynced, gets
 the original file's permissions, and is renamed over the note, so a reader sees the old note or the new
-one, never half of one.
+one, never half of one. The temp file's name starts with a dot, so vault walks and watchers skip it, and
+it is removed whatever goes wrong.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = ["atomic_write", "ensure_inside", "read_bytes"]
 
 
 def read_bytes(path: Path) -> bytes:
+    """A file's bytes; NoteError (with the path, and the reason only) when it cannot be read."""
     try:
         return path.read_bytes()
     except FileNotFoundError as exc:
@@ -28,7 +30,7 @@ def read_bytes(path: Path) -> bytes:
     except IsADirectoryError as exc:
         raise NoteError("is a folder, not a note", path) from exc
     except OSError as exc:
-        raise NoteError(f"cannot read: {exc.strerror}", path) from exc
+        raise NoteError(str(exc.strerror or exc), path) from exc
 
 
 def ensure_inside(root: Path, path: Path) -> Path:
@@ -44,8 +46,18 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None) -> bool:
     """Replace `path` with `data` atomically. Returns False (and writes nothing) when already equal.
 
     `expected` is what the file held when it was read (None: it must not exist yet). If the file on disk
-    differs from it, nothing is written and ConflictError is raised.
+    differs from it, nothing is written and ConflictError is raised. A symlinked note is written through
+    its link (the link stays a link).
     """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        return _replace(path, data, expected)
+    except OSError as exc:
+        raise NoteError(f"cannot write: {exc.strerror or exc}", path) from exc
+
+
+def _replace(path: Path, data: bytes, expected: bytes | None) -> bool:
     current = _current(path)
     if current is not None and current == data and expected is not None:
         return False
@@ -84,6 +96,8 @@ def _current(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise NoteError(f"cannot read it before writing: {exc.strerror or exc}", path) from exc
 
 
 def _conflict_message(expected: bytes | None, current: bytes | None) -> str:

@@ -1,10 +1,12 @@
 """Wikilinks and Markdown links: parsing them out of text, and resolving them the way Obsidian does. Pure.
 
-Resolution rules (Obsidian's defaults): names match case-insensitively and without `.md`; a link with a
-folder (`[[Plans/Growth]]`) is a path from the vault root, or else a path suffix; a bare name resolves
-when one note has it. When several notes share a name, the one in the linking note's folder wins, then
-the one nearest the vault root, then the first in path order; `vaultkit check` reports the ambiguity so the
-user can qualify the link.
+Resolution rules, as Obsidian's `getFirstLinkpathDest` behaves (observed on Obsidian 1.13): names match
+case-insensitively and without `.md`. A link that is an exact vault path wins (`[[Plan]]` is `Plan.md` at
+the root even from a folder that has its own `Plan.md`; `[[Plans/Growth]]` is `Plans/Growth.md`); a
+`./` or `../` link is a path from the linking note and nothing else. Otherwise a link with a folder is a
+path suffix and a bare name matches every note of that name. When several match, the one in the linking
+note's own folder wins, then the shortest path string, then path order; `vaultkit check` reports the
+ambiguity so the user can qualify the link.
 """
 
 from __future__ import annotations
@@ -132,15 +134,18 @@ class LinkIndex:
         target = target.strip().replace("\\", "/")
         if not target:  # [[#Heading]] points into the linking note itself
             return Resolution(source, (source,) if source else ())
+        relative = target.startswith(("./", "../"))
         if target.startswith("/"):
             target = target.lstrip("/")
-        elif source and target.startswith(("./", "../")):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+        elif relative:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(source or ""), target))
         key = target.lower()
         key = key.removesuffix(".md") if key.endswith(".md") else key
         exact = self._by_path.get(key) or self._by_path.get(key + ".md")
         if exact is not None:
             return Resolution(exact, (exact,))
+        if relative:
+            return Resolution(None, ())
         name = key.rsplit("/", 1)[-1]
         candidates = self._by_name.get(name, [])
         if "/" in key:
@@ -155,5 +160,5 @@ class LinkIndex:
         if len(candidates) == 1:
             return Resolution(candidates[0], tuple(candidates))
         folder = posixpath.dirname(source) if source else None
-        ranked = sorted(candidates, key=lambda p: (posixpath.dirname(p) != folder, p.count("/"), p))
+        ranked = sorted(candidates, key=lambda p: (posixpath.dirname(p) != folder, len(p), p))
         return Resolution(ranked[0], tuple(ranked))

@@ -11,29 +11,38 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import cache
+from typing import TYPE_CHECKING
 
 from .links import Link, find_links
 from .tasks import DEFAULT_STATUSES, Task, TaskStatuses, parse_task_fields
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 __all__ = ["Heading", "Structure", "mask_comments", "scan"]
 
 
+@cache
 def _build_parser() -> MarkdownIt:
+    """Built on first use: importing markdown-it costs more than a warm `status` run (see fastscan)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     md.disable("inline")  # we read inline source text ourselves; see the module docstring
     return md
 
-
-_MD = _build_parser()
-
-_TASK_RE = re.compile(r"\[([^\n])\](?:\s|$)")
-_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_TAG_RE = re.compile(r"(?<![^\s(\[{,;])#([\w/-]*[^\W\d][\w/-]*)")
-_PLACEHOLDER_RE = re.compile(r"\{\{[^{}\n]*\}\}")
-_COMMENT_RE = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
+_TASK_RE = re.compile(r"\[([^\n])\](?:[ \t\n]|$)")
+_CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+# Obsidian's own rule (app.js): `#` at the start or after whitespace, then characters other than
+# whitespace and this punctuation; at least one must be a non-digit (`#1984` is not a tag).
+_TAG_RE = re.compile(r"(?<!\S)#([^\u2000-\u206F\u2E00-\u2E7F'!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\\s]+)")
+_LINK_SPAN_RE = re.compile(r"!?\[\[[^\[\]\n]*\]\]|\]\([^)\n]*\)")
+_PLACEHOLDER_RE = re.compile(r"\{\{[^{}\n]*\}\}|<%[^\n]*?%>")
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# In a line outside a comment: a code span (whose `%%` is literal) or the start of a comment.
+_OPEN_RE = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)|%%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,35 +79,71 @@ def _code_lines(tokens: list[Token]) -> set[int]:
 
 
 def mask_comments(text: str, code_lines: set[int] | None = None) -> str:
-    """Blank out `%%…%%` comments (an unclosed `%%` runs to the end), except on code lines."""
+    """Blank out `%%…%%` comments (an unclosed `%%` runs to the end); lines and columns are kept.
+
+    Read left to right as Obsidian does: `%%` inside a code span, or on a line of a code block
+    (`code_lines`, 0-based) that is not already inside a comment, is literal text. A line that is all
+    comment becomes blank; on a line that keeps other text the comment becomes no-break spaces, which
+    Markdown does not count as indentation (`%% note %% text` must stay a paragraph, not become code).
+    """
     if "%%" not in text:
         return text
-    if not code_lines:
-        return _COMMENT_RE.sub(_blank, text)
-    lines = text.splitlines(keepends=True)
+    code = code_lines or set()
     out: list[str] = []
-    chunk: list[str] = []
-    for index, line in enumerate(lines):
-        if index in code_lines:
-            out.append(_COMMENT_RE.sub(_blank, "".join(chunk)))
-            chunk = []
+    in_comment = False
+    for index, line in enumerate(_LINE_RE.findall(text)):
+        if not in_comment and (index in code or "%%" not in line):
             out.append(line)
-        else:
-            chunk.append(line)
-    out.append(_COMMENT_RE.sub(_blank, "".join(chunk)))
+            continue
+        body = line.rstrip("\r\n")
+        kept: list[tuple[int, int]] = []  # spans of `body` outside comments
+        pos = 0
+        while pos < len(body):
+            if in_comment:
+                end = body.find("%%", pos)
+                pos, in_comment = (len(body), True) if end < 0 else (end + 2, False)
+                continue
+            match = _OPEN_RE.search(body, pos)
+            while match is not None and match.group(0) != "%%":
+                match = _OPEN_RE.search(body, match.end())
+            stop = len(body) if match is None else match.start()
+            kept.append((pos, stop))
+            pos, in_comment = (stop + 2, True) if match is not None else (stop, in_comment)
+        visible = "".join(body[a:b] for a, b in kept)
+        fill = " " if not visible.strip() else "\u00a0"
+        chars = [fill] * len(body)
+        for a, b in kept:
+            chars[a:b] = body[a:b]
+        out.append("".join(chars) + line[len(body) :])
     return "".join(out)
 
 
-def scan(body: str, first_line: int = 1, statuses: TaskStatuses = DEFAULT_STATUSES) -> Structure:
+def scan(
+    body: str, first_line: int = 1, statuses: TaskStatuses = DEFAULT_STATUSES, *, fast: bool = True
+) -> Structure:
     """Read tasks, headings, links, tags and leftover `{{placeholders}}` from a note body.
 
     `first_line` is the 1-based file line of the body's first line (frontmatter comes before it).
+    With `fast`, `fastscan` decides the block structure when it can do so exactly (several times faster;
+    tests hold it to this function with `fast=False`, markdown-it-py, the oracle).
     """
-    tokens = _MD.parse(body)
+    if fast:
+        from .fastscan import UndecidedError, scan_fast
+
+        try:
+            return scan_fast(body, first_line, statuses)
+        except UndecidedError:
+            pass
+    tokens = _build_parser().parse(body)
     if "%%" in body:
-        masked = mask_comments(body, _code_lines(tokens))
-        if masked != body:
-            tokens = _MD.parse(masked)
+        code = _code_lines(tokens)
+        for _ in range(3):  # a comment can hide a fence opener, which changes what is code
+            masked = mask_comments(body, code)
+            tokens = _build_parser().parse(masked)
+            new_code = _code_lines(tokens)
+            if new_code == code:
+                break
+            code = new_code
     return _walk(tokens, first_line, statuses)
 
 
@@ -111,7 +156,7 @@ def _walk(tokens: list[Token], first_line: int, statuses: TaskStatuses) -> Struc
     tasks: list[Task] = []
     headings: list[Heading] = []
     links: list[Link] = []
-    tags: dict[str, None] = {}
+    tags: dict[str, str] = {}  # lower-case -> first spelling (tags ignore case)
     placeholders: list[tuple[int, str]] = []
     heading_path: list[Heading] = []
     items: list[_Item] = []
@@ -162,15 +207,22 @@ def _walk(tokens: list[Token], first_line: int, statuses: TaskStatuses) -> Struc
         if "[" in searchable:
             links.extend(find_links(searchable, line))
         if "#" in searchable:
-            for tag in _TAG_RE.findall(searchable):
-                tags.setdefault(tag, None)
-        if "{{" in searchable:
+            for tag in _tags(searchable):
+                tags.setdefault(tag.lower(), tag)
+        if "{{" in searchable or "<%" in searchable:
             placeholders += [
                 (line + searchable.count("\n", 0, m.start()), m.group(0))
                 for m in _PLACEHOLDER_RE.finditer(searchable)
             ]
 
-    return Structure(tuple(tasks), tuple(headings), tuple(links), tuple(tags), tuple(placeholders))
+    return Structure(tuple(tasks), tuple(headings), tuple(links), tuple(tags.values()), tuple(placeholders))
+
+
+def _tags(text: str) -> list[str]:
+    """`#tags` in inline text (link targets and anchors are not tags)."""
+    if "[" in text:
+        text = _LINK_SPAN_RE.sub(_blank, text)
+    return [tag for tag in _TAG_RE.findall(text) if not tag.isdigit()]
 
 
 def _make_task(
@@ -183,9 +235,14 @@ def _make_task(
     statuses: TaskStatuses,
 ) -> Task:
     status = match.group(1)
-    text = " ".join(content[match.end() :].split())
+    # A task is one line, as in the Tasks plugin: a wrapped continuation is not part of its text or fields.
+    after = match.start() + 3
+    end = content.find("\n", after)
+    end = len(content) if end < 0 else end
+    text = " ".join(content[after:end].split())
+    fields = searchable[after:end]
+    dates, priority = parse_task_fields(fields) if not fields.isascii() or "::" in fields else ({}, None)
     parent = next((item.task_line for item in reversed(items[:-1]) if item.task_line is not None), None)
-    dates, priority = parse_task_fields(text) if not text.isascii() or "::" in text else ({}, None)
     return Task(
         line=line,
         status=status,
@@ -194,7 +251,7 @@ def _make_task(
         level=len(items) - 1,
         parent=parent,
         heading=tuple(h.text for h in heading_path),
-        tags=tuple(dict.fromkeys(_TAG_RE.findall(searchable[match.end() :]))),
+        tags=tuple(dict.fromkeys(_tags(fields))),
         dates=dates,
         priority=priority,
     )

@@ -22,6 +22,7 @@ from .frontmatter import (
     PropertyValue,
     find_links_in_properties,
     parse_frontmatter,
+    same_value,
     splice_property,
 )
 from .links import Link
@@ -173,15 +174,16 @@ class Note:
     @property
     def tags(self) -> tuple[str, ...]:
         """Tags from the `tags` property and `#tags` in the body, without `#`, in order of appearance."""
-        found: dict[str, None] = {}
+        found: dict[str, str] = {}  # lower-case -> first spelling (Obsidian tags ignore case)
         raw = self._fm.properties.get("tags")
         values = raw if isinstance(raw, list) else str(raw).replace(",", " ").split() if raw else []
         for value in values:
-            if isinstance(value, str) and value.strip().lstrip("#"):
-                found.setdefault(value.strip().lstrip("#"), None)
+            tag = value.strip().lstrip("#") if isinstance(value, str) else ""
+            if tag:
+                found.setdefault(tag.lower(), tag)
         for tag in self.structure.tags:
-            found.setdefault(tag, None)
-        return tuple(found)
+            found.setdefault(tag.lower(), tag)
+        return tuple(found.values())
 
     # ------------------------------------------------------------------------------------ editing
 
@@ -189,20 +191,48 @@ class Note:
         if not self.editable:
             first = self.errors[0]
             raise UnparsableError(f"cannot edit: {first.message}", self.path, first.line)
+        if self._fm.edit_problem:
+            raise UnparsableError(f"cannot edit: {self._fm.edit_problem}", self.path, 1)
 
     def set_property(self, key: str, value: PropertyValue) -> None:
-        """Set one property, changing only its lines (added at the end of the block when new)."""
+        """Set one property, changing only its lines (added at the end of the block when new).
+
+        Setting the value a property already has changes nothing (no reformatting, no write on save).
+        """
         self._require_editable()
         _check_value(key, value)
         if isinstance(value, tuple):
             value = list(value)
-        self._text = splice_property(self._text, self._fm, key, value)
-        self._reparse()
+        self._apply(splice_property(self._text, self._fm, key, value), key, value, delete=False)
 
     def delete_property(self, key: str) -> None:
         """Remove one property's lines; nothing else changes. A missing key is not an error."""
         self._require_editable()
-        self._text = splice_property(self._text, self._fm, key, None, delete=True)
+        self._apply(splice_property(self._text, self._fm, key, None, delete=True), key, None, delete=True)
+
+    def _apply(self, text: str, key: str, value: Any, *, delete: bool) -> None:
+        """Adopt an edited text only after re-reading it proves the edit did exactly what was asked."""
+        if text == self._text:
+            return
+        before = self._fm.properties
+        after = parse_frontmatter(text)
+        expected = {k: v for k, v in before.items() if k != key}
+        got = {k: v for k, v in after.properties.items() if k != key}
+        ok = after.ok and same_value(expected, got) and list(expected) == list(got)
+        ok = ok and (
+            (key not in after.properties) if delete else same_value(after.properties.get(key), value)
+        )
+        if not ok:  # pragma: no cover - a safety net; reaching it is a vaultkit bug
+            raise NoteError(f"editing property {key!r} would change other data; nothing changed", self.path)
+        self._text = text
+        self._reparse()
+
+    def replace_text(self, text: str) -> None:
+        """Replace the whole text (repairs that touch the body, such as mojibake) and reparse it.
+
+        `save()` still refuses to write if the file changed on disk since it was loaded.
+        """
+        self._text = text
         self._reparse()
 
     @property
@@ -217,10 +247,12 @@ class Note:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise NoteError("this note has no path; pass one to save()")
-        if self._file_problems and any(p.severity == "error" for p in self._file_problems):
+        if any(p.severity == "error" for p in self._file_problems):
             self._require_editable()
         data = self._text.encode("utf-8")
-        expected = self._disk_bytes if target == self.path else _existing(target)
+        # Bytes we read from this path; a note made from text, or saved under a new path, must not
+        # replace an existing file.
+        expected = self._disk_bytes if target == self.path else None
         if expected is not None and data == expected:
             return False
         wrote = atomic_write(target, data, expected)
@@ -231,21 +263,24 @@ class Note:
         return f"Note({str(self.path) if self.path else '<text>'!r}, type={self.type!r})"
 
 
-def _existing(path: Path) -> bytes | None:
+def _valid_text(text: str) -> bool:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_value(key: str, value: object) -> None:
-    if not isinstance(key, str) or not key.strip() or "\n" in key:
+    if not isinstance(key, str) or not key.strip() or "\n" in key or "\r" in key or not _valid_text(key):
         raise NoteError(f"invalid property name {key!r}")
     items = value if isinstance(value, (list, tuple)) else [value]
     for item in items:
+        if isinstance(item, (list, tuple)):
+            raise NoteError(f"property {key!r}: lists of lists are not supported")
         if not isinstance(item, _ALLOWED_SCALARS):
             raise NoteError(
                 f"property {key!r}: unsupported value {item!r}; use text, numbers, booleans, dates or lists"
             )
-        if isinstance(item, (list, tuple)):
-            raise NoteError(f"property {key!r}: lists of lists are not supported")
+        if isinstance(item, str) and not _valid_text(item):
+            raise NoteError(f"property {key!r}: {item!r} is not valid Unicode text")

@@ -56,9 +56,13 @@ def linked_targets(value: Any) -> list[str]:
 
 
 def milestone_done(status: Any, counts: TaskCounts, done_statuses: frozenset[str]) -> bool:
+    """Done when its `status` says so (any case), or when it has tasks and none of them is open.
+
+    A milestone whose tasks are all cancelled has tasks and none open, so it is done: nothing is left.
+    """
     if isinstance(status, str) and status.strip().lower() in done_statuses:
         return True
-    return counts.total > 0 and counts.open == 0
+    return counts.total + counts.cancelled > 0 and counts.open == 0
 
 
 class NoteFacts(Protocol):
@@ -82,17 +86,17 @@ def aggregate_plans(
     """PlanProgress for every `type: plan` note, keyed by path, in path order."""
     notes = list(notes)
     plans = {n.path: n for n in notes if n.type == "plan"}
-    members: dict[str, list[NoteFacts]] = {path: [] for path in plans}
+    members: dict[str, dict[str, NoteFacts]] = {path: {} for path in plans}
     for note in notes:
         if note.type != "milestone":
             continue
         for target in linked_targets(note.properties.get("plan")):
             plan_path = resolve(target, note.path)
-            if plan_path in members and note not in members[plan_path]:
-                members[plan_path].append(note)
+            if plan_path in members:  # a milestone linking its plan twice counts once
+                members[plan_path][note.path] = note
     result: dict[str, PlanProgress] = {}
     for path in sorted(plans):
-        milestones = sorted(members[path], key=lambda n: n.path)
+        milestones = [members[path][key] for key in sorted(members[path])]
         counts = plans[path].counts
         for milestone in milestones:
             counts = counts + milestone.counts

@@ -32,17 +32,37 @@ class TaskStatuses:
 DEFAULT_STATUSES = TaskStatuses()
 
 PRIORITIES = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
-_DATE_FIELDS = {
+_DATE_EMOJI = {
     "📅": "due",
+    "📆": "due",
+    "🗓": "due",
     "⏳": "scheduled",
+    "⌛": "scheduled",
     "🛫": "start",
     "➕": "created",
     "✅": "done",
     "❌": "cancelled",
 }
-_DATE_FIELD_RE = re.compile(r"(📅|⏳|🛫|➕|✅|❌)\ufe0f?\s*(\d{4}-\d{2}-\d{2})")
-_PRIORITY_RE = re.compile("(🔺|⏫|🔼|🔽|⏬)")
-_DATAVIEW_RE = re.compile(r"\[(due|scheduled|start|created|completion|cancelled|priority)::\s*([^\]]*)\]")
+# One Tasks-plugin field at the very end of the text (the plugin reads fields backwards from the end of
+# the line; only tags and a block id may follow them). Searched in a short tail, so long lines stay fast.
+_END_FIELD_RE = re.compile(
+    r"(?:^|[ \t]+)(?:"
+    r"(?P<date_emoji>📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\ufe0f? *(?P<date>\d{4}-\d{2}-\d{2})"
+    r"|(?P<priority>🔺|⏫|🔼|🔽|⏬)\ufe0f?"
+    r"|🔁\ufe0f? *[a-zA-Z0-9, !]+"
+    r"|🏁\ufe0f? *[a-zA-Z]+"
+    r"|⛔\ufe0f? *[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+)*"
+    r"|🆔\ufe0f? *[a-zA-Z0-9_-]+"
+    r"|(?P<tag>#[^\s#]+)"
+    r"|\^[a-zA-Z0-9-]+"
+    r")[ \t]*$"
+)
+_TAIL = 200
+#: Task date fields, in the order `Task.dates` lists them.
+DATE_FIELDS = ("created", "scheduled", "start", "due", "done", "cancelled")
+_DATAVIEW_RE = re.compile(
+    r"[\[(](due|scheduled|start|created|completion|cancelled|priority)::[ \t]*([^\])\n]*)[\])]"
+)
 _DATAVIEW_DATES = {
     "due": "due",
     "scheduled": "scheduled",
@@ -106,25 +126,37 @@ class Task:
 
 
 def parse_task_fields(text: str) -> tuple[dict[str, dt.date], str | None]:
-    """Tasks-plugin dates (emoji or Dataview `[due:: …]` form) and priority found in a task's text."""
+    """Tasks-plugin dates and priority in a task's text: emoji fields at its end, Dataview fields anywhere.
+
+    `Call Bob 📅 2026-12-01 #work` has a due date; `Move 📅 2026-12-01 to Friday` does not (the Tasks
+    plugin only reads fields at the end). Dataview's `[due:: 2026-12-01]` / `(due:: …)` count wherever
+    they are; an emoji field wins over the same Dataview field.
+    """
     dates: dict[str, dt.date] = {}
-    for emoji, value in _DATE_FIELD_RE.findall(text):
-        day = _to_date(value)
-        if day is not None:
-            dates[_DATE_FIELDS[emoji]] = day
-    priority = None
-    found = _PRIORITY_RE.search(text)
-    if found:
-        priority = PRIORITIES[found.group(1)]
-    for name, raw in _DATAVIEW_RE.findall(text):
-        value = raw.strip()
-        if name == "priority":
-            priority = priority or value or None
-        else:
-            day = _to_date(value[:10])
+    priority: str | None = None
+    rest = text.rstrip()
+    for _ in range(32):
+        tail = rest[-_TAIL:]
+        match = _END_FIELD_RE.search(tail)
+        if match is None:
+            break
+        if match.group("date_emoji"):
+            day = _to_date(match.group("date"))
             if day is not None:
-                dates.setdefault(_DATAVIEW_DATES[name], day)
-    return dates, priority
+                dates.setdefault(_DATE_EMOJI[match.group("date_emoji")], day)
+        elif match.group("priority") and priority is None:
+            priority = PRIORITIES[match.group("priority")]
+        rest = rest[: len(rest) - len(tail) + match.start()]
+    if "::" in text:
+        for name, raw in _DATAVIEW_RE.findall(text):
+            value = raw.strip()
+            if name == "priority":
+                priority = priority or value.lower() or None
+            else:
+                day = _to_date(value[:10])
+                if day is not None:
+                    dates.setdefault(_DATAVIEW_DATES[name], day)
+    return {name: dates[name] for name in DATE_FIELDS if name in dates}, priority
 
 
 def _to_date(value: str) -> dt.date | None:

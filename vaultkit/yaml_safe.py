@@ -1,11 +1,14 @@
 """Safe, predictable YAML loading for frontmatter.
 
-Why not `yaml.safe_load`: PyYAML speaks YAML 1.1, where `NO` is False and `12:30` is 750. Obsidian
-users mean the text they typed, so our resolver follows YAML 1.2's core schema for booleans and
-numbers (only `true`/`false`, no sexagesimal numbers), while keeping dates, which Obsidian's date
-properties rely on. Only safe constructors exist (`!!python/...` tags are errors), and alias
-expansion is measured before anything is constructed, so a "billion laughs" document is refused
-in microseconds instead of exhausting memory. libyaml's C parser is used when it is available.
+Why not `yaml.safe_load`: PyYAML speaks YAML 1.1, where `NO` is False, `12:30` is 750 and `\\u2028` ends a
+line. Obsidian reads properties as YAML 1.2 and users mean the text they typed, so our resolver follows
+YAML 1.2's core schema for booleans and numbers (only `true`/`false`, no sexagesimal numbers) while keeping
+dates, which Obsidian's date properties rely on, and `\\x85`/`\\u2028`/`\\u2029` are ordinary characters
+(so parser line numbers match the file's). Only plain data types may appear: any other tag
+(`!!python/...`, `!!binary`, `!!set`, local tags) is an error, so nothing is ever constructed from a tag.
+Alias expansion is measured before anything is constructed, so a "billion laughs" document is refused in
+microseconds instead of exhausting memory, and deep nesting is an error instead of a RecursionError.
+libyaml's C parser is used when it is available; the pure parser gives the same nodes.
 """
 
 from __future__ import annotations
@@ -29,10 +32,19 @@ try:  # libyaml is ~10x faster; the pure parser gives identical nodes.
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     HAVE_LIBYAML = False
 
-__all__ = ["MAX_EXPANDED_NODES", "YamlLoadError", "compose", "construct", "load_mapping"]
+__all__ = ["MAX_DEPTH", "MAX_EXPANDED_NODES", "YamlLoadError", "compose", "construct", "load_mapping"]
 
 #: An expanded document larger than this many nodes is refused (frontmatter is tiny; bombs are huge).
 MAX_EXPANDED_NODES = 10_000
+#: Deeper nesting than this is refused before parsing (PyYAML recurses once per level).
+MAX_DEPTH = 100
+
+_ALLOWED_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+# YAML 1.1 line breaks that YAML 1.2 treats as plain characters, and private-use stand-ins for them.
+_PROTECT = {"\x85": "\ue085", "\u2028": "\ue028", "\u2029": "\ue029"}
+_RESTORE = {v: k for k, v in _PROTECT.items()}
 
 
 class YamlLoadError(Exception):
@@ -125,13 +137,35 @@ else:  # pragma: no cover
     _Loader = _PyLoader
 
 
-def _line_of(exc: yaml.YAMLError) -> int | None:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return None if mark is None else int(mark.line)
+def _line_at(text: str, position: int) -> int:
+    """0-based line of a character offset (LF, CRLF and CR all end a line)."""
+    return len(re.findall(r"\r\n|\r|\n", text[:position]))
 
 
-def _expanded_size(root: Node) -> int:
-    """Nodes the document would have with every alias expanded (shared nodes counted per use)."""
+def _line_of(exc: yaml.YAMLError, text: str) -> int | None:
+    """The line to show: where an unclosed quote or bracket starts, else where the parser stopped."""
+    context = str(getattr(exc, "context", "") or "")
+    mark = getattr(exc, "problem_mark", None)
+    if context.startswith(("while scanning a quoted", "while parsing a flow", "while scanning a simple")):
+        mark = getattr(exc, "context_mark", None) or mark
+    mark = mark or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return int(mark.line)
+    position = getattr(exc, "position", None)  # ReaderError: a bad character
+    return _line_at(text, position) if isinstance(position, int) else None
+
+
+def _nesting_depth(text: str) -> int:
+    """Deepest `[`/`{` nesting, counted cheaply (quotes ignored: an over-estimate is harmless)."""
+    depth = deepest = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if match.group(0) in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _check_tags_and_size(root: Node) -> None:
+    """Refuse tags other than plain data types, and documents whose aliases expand too far."""
     sizes: dict[int, int] = {}
     visiting: set[int] = set()
 
@@ -140,69 +174,134 @@ def _expanded_size(root: Node) -> int:
         if key in sizes:
             return sizes[key]
         if key in visiting:  # a recursive structure: infinite once expanded
-            raise YamlLoadError("recursive alias in YAML", int(node.start_mark.line))
+            raise YamlLoadError(
+                "recursive alias in YAML (an anchor used inside itself)", node.start_mark.line
+            )
+        if node.tag not in _ALLOWED_TAGS:
+            raise YamlLoadError(
+                f"unsupported YAML tag {_short_tag(node.tag)}; only plain values are allowed "
+                "(remove the tag)",
+                node.start_mark.line,
+            )
         visiting.add(key)
         total = 1
+        children: list[Node] = []
         if isinstance(node, SequenceNode):
-            for child in node.value:
-                total += size(child)
-                if total > MAX_EXPANDED_NODES:
-                    break
+            children = node.value
         elif isinstance(node, MappingNode):
-            for k, v in node.value:
-                total += size(k) + size(v)
-                if total > MAX_EXPANDED_NODES:
-                    break
+            children = [item for pair in node.value for item in pair]
+        for child in children:
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                raise YamlLoadError(
+                    f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values (an alias bomb?); "
+                    "not loaded",
+                    root.start_mark.line,
+                )
         visiting.discard(key)
         sizes[key] = total
         return total
 
-    return size(root)
+    size(root)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def compose(text: str, *, pure: bool = False) -> Node | None:
-    """Parse YAML text into a node graph (no Python objects built yet)."""
-    loader = _PyLoader(text) if pure else _Loader(text)
+    """Parse YAML text into a checked node graph (no Python objects built yet)."""
+    if _nesting_depth(text) > MAX_DEPTH:
+        raise YamlLoadError(f"YAML nested more than {MAX_DEPTH} levels deep; not loaded", None)
+    if not any(char in text for char in _RESTORE):
+        for char, stand_in in _PROTECT.items():
+            text = text.replace(char, stand_in)
+    loader = None
     try:
+        loader = _PyLoader(text) if pure else _Loader(text)
         node: Node | None = loader.get_single_node()
+        if node is not None:
+            _check_tags_and_size(node)
     except yaml.YAMLError as exc:
-        raise YamlLoadError(_describe(exc), _line_of(exc)) from exc
+        raise YamlLoadError(_describe(exc), _line_of(exc, text)) from exc
+    except RecursionError as exc:
+        raise YamlLoadError("YAML nested too deeply; not loaded", None) from exc
     finally:
-        loader.dispose()
-    if node is not None and _expanded_size(node) > MAX_EXPANDED_NODES:
-        raise YamlLoadError(
-            f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values (an alias bomb?); not loaded",
-            int(node.start_mark.line),
-        )
+        if loader is not None:
+            loader.dispose()
     return node
 
 
 def construct(node: Node) -> Any:
-    """Build Python values from a node made by `compose` (safe types only)."""
+    """Build Python values from a node made by `compose` (plain data types only)."""
     loader = _PyLoader("")
     try:
-        return loader.construct_document(node)
+        return _restore(loader.construct_document(node))
     except yaml.YAMLError as exc:
-        raise YamlLoadError(_describe(exc), _line_of(exc)) from exc
+        raise YamlLoadError(_describe(exc), _line_of(exc, "")) from exc
     except (TypeError, ValueError, OverflowError) as exc:  # e.g. an unhashable key, a bad date
-        raise YamlLoadError(f"invalid value: {exc}", int(node.start_mark.line)) from exc
+        raise YamlLoadError(f"invalid value: {exc}", node.start_mark.line) from exc
+    except RecursionError as exc:
+        raise YamlLoadError("YAML nested too deeply; not loaded", None) from exc
     finally:
         loader.dispose()
 
 
+def _restore(value: Any) -> Any:
+    """Put back the characters `compose` protected (in strings, list items and mapping keys)."""
+    if isinstance(value, str):
+        return value.translate(_RESTORE_TABLE) if any(c in value for c in _RESTORE) else value
+    if isinstance(value, list):
+        return [_restore(item) for item in value]
+    if isinstance(value, dict):
+        return {_restore(k): _restore(v) for k, v in value.items()}
+    return value
+
+
+_RESTORE_TABLE = str.maketrans(_RESTORE)
+
+
+def scalar_text(node: ScalarNode) -> str:
+    """A scalar node's text as the user wrote it (protected characters restored)."""
+    return str(_restore(node.value))
+
+
 def load_mapping(text: str, *, pure: bool = False) -> tuple[dict[str, Any], MappingNode | None]:
-    """Load frontmatter YAML that must be a mapping (or empty). Returns values and the node."""
+    """Load frontmatter YAML that must be a mapping (or empty). Returns values and the node.
+
+    Keys are the key text as written (`true: x` has the key "true", not "True"); a key written twice
+    keeps its last value (callers report duplicates). Keys must be plain scalars.
+    """
     node = compose(text, pure=pure)
     if node is None:
         return {}, None
     if isinstance(node, ScalarNode) and node.value == "":
         return {}, None
     if not isinstance(node, MappingNode):
-        raise YamlLoadError("properties must be `key: value` lines, not a list or a single value", 0)
-    value = construct(node)
+        kind = "a list" if isinstance(node, SequenceNode) else "a single value"
+        raise YamlLoadError(f"properties must be `key: value` lines, not {kind}", node.start_mark.line)
+    loader = _PyLoader("")
     result: dict[str, Any] = {}
-    for key, item in value.items():
-        result[str(key) if not isinstance(key, str) else key] = item
+    try:
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise YamlLoadError(
+                    "a property name must be plain text, not a list or mapping", key_node.start_mark.line
+                )
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except (TypeError, ValueError, OverflowError) as exc:  # an unhashable key, a bad date
+                line = value_node.start_mark.line
+                if value_node.start_mark.index < key_node.start_mark.index:  # an alias: the key's line
+                    line = key_node.start_mark.line
+                raise YamlLoadError(f"invalid value: {exc}", line) from exc
+            result[scalar_text(key_node)] = _restore(value)
+    except yaml.YAMLError as exc:
+        raise YamlLoadError(_describe(exc), _line_of(exc, text)) from exc
+    except RecursionError as exc:
+        raise YamlLoadError("YAML nested too deeply; not loaded", None) from exc
+    finally:
+        loader.dispose()
     return result, node
 
 
@@ -211,8 +310,13 @@ def _describe(exc: yaml.YAMLError) -> str:
     context = getattr(exc, "context", None)
     if problem:
         text = str(problem)
-        if "could not determine a constructor" in text or "python/" in text:
+        if "could not determine a constructor" in text:
             tag = text.split("for the tag")[-1].strip()
-            return f"unsupported YAML tag ({tag}); only plain values are allowed"
+            return f"unsupported YAML tag {tag}; only plain values are allowed"
         return f"{context}, {text}" if context else text
+    reason = getattr(exc, "reason", None)
+    if reason:  # ReaderError
+        character = getattr(exc, "character", 0)
+        code = ord(character) if isinstance(character, str) else int(character)
+        return f"character #x{code:04x} is not allowed in YAML ({reason})"
     return str(exc).splitlines()[0]

@@ -1,0 +1,53 @@
+"""Shared test helpers: the sample documents, fixture notes, small vaults on disk, and both YAML parsers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from vaultkit import yaml_safe
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+NOTES = Path(__file__).resolve().parent / "fixtures" / "notes"
+
+
+def sample_paths() -> list[Path]:
+    """The real PDP documents beside the repository (absent in some checkouts)."""
+    return sorted(SAMPLES.glob("*.md")) if SAMPLES.is_dir() else []
+
+
+def fixture_notes() -> list[Path]:
+    return sorted(NOTES.glob("*.md"))
+
+
+def sample(name: str) -> Path:
+    """One sample document; the test is skipped when the samples folder is absent."""
+    path = SAMPLES / name
+    if not path.is_file():
+        pytest.skip(f"sample {name} not available (../shared/samples is absent)")
+    return path
+
+
+def make_vault(root: Path, files: dict[str, str | bytes], *, templates: str | None = None) -> Path:
+    """A vault at `root` with `.obsidian/` and the given files (text is written as UTF-8, bytes as is)."""
+    (root / ".obsidian").mkdir(parents=True, exist_ok=True)
+    if templates is not None:
+        (root / ".obsidian" / "templates.json").write_text(json.dumps({"folder": templates}), "utf-8")
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
+
+
+@pytest.fixture(params=["libyaml", "pure"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Run a test with libyaml's parser and with the pure-Python one: their node marks must agree."""
+    if request.param == "pure":
+        monkeypatch.setattr(yaml_safe, "_Loader", yaml_safe._PyLoader)
+    elif not yaml_safe.HAVE_LIBYAML:
+        pytest.skip("PyYAML was built without libyaml")
+    yield request.param

@@ -1,0 +1,123 @@
+"""Links: every written form parsed, and resolved the way Obsidian resolves them."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaultkit.links import Link, LinkIndex, Resolution, find_links, parse_link_target
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        ("Name", ("Name", None, None)),
+        ("Name|alias", ("Name", None, "alias")),
+        ("folder/Name", ("folder/Name", None, None)),
+        ("Name#Heading", ("Name", "Heading", None)),
+        ("Name#H1#H2|shown", ("Name", "H1#H2", "shown")),
+        ("Name#^block-id", ("Name", "^block-id", None)),
+        ("#Heading", ("", "Heading", None)),
+        ("Name.md", ("Name.md", None, None)),
+        ("Table\\|alias", ("Table", None, "alias")),
+    ],
+)
+def test_parse_link_target(inner: str, expected: tuple[str, str | None, str | None]) -> None:
+    assert parse_link_target(inner) == expected
+
+
+def test_find_links_every_form() -> None:
+    text = (
+        "[[A]] ![[img.png|100]] [[B|b]]\n"
+        "[md](Notes/C%20D.md#Part) ![pic](E.png) [web](https://x.org) [mail](mailto:a@b) [x](<F G.md>)\n"
+    )
+    assert find_links(text, 3) == [
+        Link("A", 3, None, None, False, "wikilink", "body", "[[A]]"),
+        Link("img.png", 3, None, "100", True, "wikilink", "body", "![[img.png|100]]"),
+        Link("B", 3, None, "b", False, "wikilink", "body", "[[B|b]]"),
+        Link("Notes/C D.md", 4, "Part", None, False, "markdown", "body", "[md](Notes/C%20D.md#Part)"),
+        Link("E.png", 4, None, None, True, "markdown", "body", "![pic](E.png)"),
+        Link("F G.md", 4, None, None, False, "markdown", "body", "[x](<F G.md>)"),
+    ]
+    assert find_links(text, 3)[0].as_dict() == {
+        "target": "A",
+        "line": 3,
+        "heading": None,
+        "alias": None,
+        "embed": False,
+        "kind": "wikilink",
+        "source": "body",
+    }
+
+
+PATHS = [
+    "Plan.md",
+    "Plans/Growth.md",
+    "Archive/Growth.md",
+    "Archive/Old/Growth.md",
+    "Team/Notes/Growth.md",
+    "Notes/Unique Name.md",
+    "Notes/Plan.md",
+    "assets/diagram.png",
+    "Deep/a/b/Target.md",
+    "Other/a/b/Target.md",
+]
+
+
+@pytest.fixture
+def index() -> LinkIndex:
+    return LinkIndex(PATHS)
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "path"),
+    [
+        ("Unique Name", None, "Notes/Unique Name.md"),
+        ("unique name", None, "Notes/Unique Name.md"),  # case-insensitive
+        ("UNIQUE NAME.md", None, "Notes/Unique Name.md"),  # with .md
+        ("Plans/Growth", None, "Plans/Growth.md"),  # a path from the vault root wins
+        ("archive/growth.md", None, "Archive/Growth.md"),
+        ("/Plans/Growth", None, "Plans/Growth.md"),
+        ("Old/Growth", None, "Archive/Old/Growth.md"),  # a path suffix
+        ("diagram.png", None, "assets/diagram.png"),  # attachments
+        ("./Growth", "Plans/X.md", "Plans/Growth.md"),  # relative to the linking note
+        ("../Plan", "Plans/X.md", "Plan.md"),
+        ("Missing", None, None),
+        ("Plans/Missing", None, None),
+    ],
+)
+def test_resolve(index: LinkIndex, target: str, source: str | None, path: str | None) -> None:
+    assert index.resolve(target, source).path == path
+
+
+def test_an_exact_vault_path_wins_over_a_same_folder_name(index: LinkIndex) -> None:
+    # Observed in Obsidian: `[[Plan]]` is `Plan.md` at the root even from Notes/, which has a Plan.md.
+    assert index.resolve("Plan", "Notes/X.md") == Resolution("Plan.md", ("Plan.md",))
+    assert index.resolve("Notes/Plan", "Plans/X.md").path == "Notes/Plan.md"
+
+
+def test_relative_links_are_paths_only(index: LinkIndex) -> None:
+    assert index.resolve("./Growth", "Notes/X.md").path is None  # no Notes/Growth.md: no name fallback
+    assert index.resolve("../Growth", "Team/Notes/X.md").path is None
+
+
+def test_ambiguous_names_resolve_deterministically_and_say_so(index: LinkIndex) -> None:
+    # The linking note's own folder first, then the shortest path string, then path order.
+    from_root = index.resolve("Growth", "Home.md")
+    assert from_root == Resolution(
+        "Plans/Growth.md",
+        ("Plans/Growth.md", "Archive/Growth.md", "Team/Notes/Growth.md", "Archive/Old/Growth.md"),
+    )
+    assert from_root.ambiguous
+    from_team = index.resolve("Growth", "Team/Notes/Index.md")
+    assert from_team.path == "Team/Notes/Growth.md"
+    assert from_team.candidates[0] == "Team/Notes/Growth.md"
+    # An ancestor folder counts for nothing: from Archive/Old/Sub/, the shortest path still wins.
+    assert index.resolve("Growth", "Archive/Old/Sub/X.md").path == "Plans/Growth.md"
+    assert index.resolve("a/b/Target").candidates == ("Deep/a/b/Target.md", "Other/a/b/Target.md")
+    assert not index.resolve("Unique Name").ambiguous
+    assert index.resolve("Growth", "Home.md") == LinkIndex(reversed(PATHS)).resolve("Growth", "Home.md")
+
+
+def test_self_heading_link(index: LinkIndex) -> None:
+    assert index.resolve("", "Plans/Growth.md") == Resolution("Plans/Growth.md", ("Plans/Growth.md",))
+    assert index.resolve("", None) == Resolution(None, ())

@@ -13,14 +13,19 @@ import os
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config, load_config
-from .errors import NoteError, Problem, VaultError
+from .errors import VaultError
 from .fileio import ensure_inside
 from .links import LinkIndex, Resolution
-from .note import Note
 from .progress import PlanProgress, aggregate_plans
-from .record import NoteRecord
+
+if TYPE_CHECKING:  # Note and NoteRecord load the parsers (markdown-it, PyYAML): imported when used
+    from .index import NoteIndex, RecordMap
+    from .index_rows import NoteSummary
+    from .note import Note
+    from .record import NoteRecord
 
 __all__ = ["Vault", "find_vault_root", "templates_folder"]
 
@@ -107,19 +112,41 @@ class Vault:
     # ------------------------------------------------------------------------------------ records
 
     def read_record(self, path: str) -> NoteRecord:
-        """A fresh record for one note, from disk (an unreadable file becomes a record with an error)."""
-        try:
-            note = Note.load(self.root / path, statuses=self.config.statuses)
-        except NoteError as exc:
-            note = Note("", self.root / path)
-            problem = Problem(None, f"cannot read: {exc.reason}", code="io")
-            return NoteRecord.from_note(note, path, is_template=self.is_template(path)).with_errors(problem)
-        return NoteRecord.from_note(note, path, is_template=self.is_template(path))
+        """A fresh record for one note, from disk (an unreadable file becomes a record with an error).
+
+        The note's index entry is brought up to date first (one `stat`, and a parse only if it changed).
+        """
+        if self.index.update(path) is None:
+            from .index_rows import reference_record
+
+            return reference_record(self.root, path, self.config.statuses, self.is_template(path))
+        if "records" in self.__dict__:
+            self.records.forget(path)
+        return self.index.record(path)
 
     @cached_property
-    def records(self) -> dict[str, NoteRecord]:
-        """Every note's record, by vault-relative path, in path order."""
-        return {path: self.read_record(path) for path in self._paths}
+    def index(self) -> NoteIndex:
+        """The persistent index of the notes (`.vaultkit/index.sqlite`), in line with the files on disk."""
+        from .index import NoteIndex
+
+        index = NoteIndex(
+            self.root, statuses=self.config.statuses, templates=self.templates, is_template=self.is_template
+        )
+        index.sync(self._paths)
+        return index
+
+    @property
+    def summaries(self) -> dict[str, NoteSummary]:
+        """Every note's summary (type, properties, task counts, problems) by path: cheap, even for 10,000
+        notes, and all that `status` and plan progress need."""
+        return self.index.summaries
+
+    @cached_property
+    def records(self) -> RecordMap:
+        """Every note's full record, by vault-relative path, in path order (each built on first use)."""
+        from .index import RecordMap
+
+        return RecordMap(self.index)
 
     def notes(self, *, templates: bool = False) -> Iterator[NoteRecord]:
         """Records of the vault's notes (templates left out unless asked for)."""
@@ -129,6 +156,8 @@ class Vault:
 
     def load(self, path: str) -> Note:
         """The full note at a vault-relative path, for reading its text or editing it."""
+        from .note import Note
+
         return Note.load(self.abspath(path), statuses=self.config.statuses)
 
     # ------------------------------------------------------------------------------------ links
@@ -163,13 +192,13 @@ class Vault:
     def plans(self) -> dict[str, PlanProgress]:
         """Aggregated progress for every plan (templates never count)."""
         return aggregate_plans(
-            list(self.notes()),
+            [s for s in self.summaries.values() if not s.is_template],
             lambda target, source: self.resolve_path(target, source),
             self.config.milestone_done_statuses,
         )
 
     def refresh(self) -> None:
         """Forget cached records (after notes were written) and walk again."""
-        for name in ("records", "link_index", "plans"):
+        for name in ("records", "link_index", "plans", "index"):
             self.__dict__.pop(name, None)
         self._paths, self._others = walk(self.root)

@@ -1,0 +1,64 @@
+"""The benchmark's synthetic vault: deterministic, and its ground truth is what vaultkit counts.
+
+Only the generator is tested here; the benchmarks themselves run with `make bench`, never under pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from benchmarks.cases import Context
+from benchmarks.generate import generate_vault
+from vaultkit.cli import _json_default
+from vaultkit.jsonout import dumps
+from vaultkit.status import vault_status
+from vaultkit.vault import Vault
+
+
+def digest(folder: Path) -> str:
+    out = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            out.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return out.hexdigest()
+
+
+def test_ground_truth_is_what_vaultkit_counts(tmp_path: Path) -> None:
+    generate_vault(tmp_path, 120, seed=3)
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    vault = Vault(tmp_path / "vault")
+    data = vault_status(vault)
+    notes = {n["path"]: n["tasks"] for n in data["notes"]}
+    assert set(notes) == set(truth["notes"]) and len(notes) == 120
+    for path, want in truth["notes"].items():
+        got = notes[path]
+        assert (got["done"], got["open"], got["cancelled"]) == (want["done"], want["open"], want["cancelled"])
+        assert [task.line for task in vault.records[path].tasks] == want["task_lines"]
+    plans = {p["path"]: p for p in data["plans"]}
+    assert truth["plans"] and all(
+        {key: plans[path][key] for key in want} == want for path, want in truth["plans"].items()
+    )
+    assert sorted({e["path"] for e in data["errors"]}) == truth["errors"]
+    assert sum(t["done"] + t["open"] for t in truth["notes"].values()) > 1000  # task-heavy notes
+    context = Context(120, tmp_path / "vault", truth, tmp_path)
+    assert context.check_status(dumps(data, _json_default)) is None  # the benchmark's own check agrees
+
+
+def test_the_generator_is_deterministic(tmp_path: Path) -> None:
+    generate_vault(tmp_path / "a", 30, seed=1)
+    generate_vault(tmp_path / "b", 30, seed=1)
+    generate_vault(tmp_path / "c", 30, seed=2)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b") != digest(tmp_path / "c")
+    sizes = [p.stat().st_size for p in (tmp_path / "a" / "vault").rglob("*.md") if "Templates" not in p.parts]
+    assert min(sizes) >= 3000 and max(sizes) <= 8600  # PDP-shaped: 3-8 KB
+
+
+def test_the_status_check_catches_a_wrong_count(tmp_path: Path) -> None:
+    generate_vault(tmp_path, 10, seed=5)
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    data = vault_status(Vault(tmp_path / "vault"))
+    data["notes"][0]["tasks"]["done"] += 1
+    problem = Context(10, tmp_path / "vault", truth, tmp_path).check_status(dumps(data, _json_default))
+    assert problem is not None and data["notes"][0]["path"] in problem

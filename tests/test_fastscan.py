@@ -1,0 +1,284 @@
+"""The fast scanner against the oracle: markdown-it-py (`markdown.scan`) must give the same tasks, headings,
+links, tags and placeholders for every note the fast scanner decides, and the same task counts.
+
+Differential over every fixture note, the sample documents, a generated vault, hand-written quirks and
+hypothesis-generated Markdown; plus checks that the constants copied from markdown-it still are its own.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import fixture_notes, sample_paths
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import frontmatter_entries, notes
+
+from benchmarks.generate import generate_vault
+from vaultkit import blockrules, fastscan, frontmatter, markdown
+from vaultkit.fastprops import fast_properties
+from vaultkit.fastscan import UndecidedError, count_tasks, fast_summary, header_lines, scan_fast
+from vaultkit.index_rows import NoteSummary, reference_record, summary_parts
+from vaultkit.markdown import scan
+from vaultkit.note import Note
+from vaultkit.tasks import DEFAULT_STATUSES, TaskCounts, TaskStatuses
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def check_body(body: str, first_line: int = 1, statuses: TaskStatuses = DEFAULT_STATUSES) -> bool:
+    """Assert the fast scanner agrees with markdown-it on `body`; False when it declined the note."""
+    expected = scan(body, first_line, statuses, fast=False)
+    try:
+        got = scan_fast(body, first_line, statuses)
+        counts = count_tasks(body, statuses)
+    except UndecidedError:
+        return False
+    assert got.tasks == expected.tasks
+    assert got.headings == expected.headings
+    assert got.links == expected.links
+    assert got.tags == expected.tags
+    assert got.placeholders == expected.placeholders
+    want = TaskCounts.of(expected.tasks)
+    assert counts == (want.done, want.open, want.cancelled)
+    return True
+
+
+def check_file(path: Path) -> bool:
+    note = Note.load(path)
+    return check_body(note.body, note.body_line)
+
+
+# ---------------------------------------------------------------------------------------------- constants
+
+
+def test_copied_constants_are_markdown_its() -> None:
+    from markdown_it.common.utils import MD_TRIM_CHARS
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+    assert blockrules.MD_TRIM_CHARS == MD_TRIM_CHARS
+    assert len(blockrules.HTML_SEQUENCES) == len(HTML_SEQUENCES)
+    for mine, theirs in zip(blockrules.HTML_SEQUENCES, HTML_SEQUENCES, strict=True):
+        assert (mine[0].pattern, mine[0].flags, mine[1].pattern, mine[1].flags, mine[2]) == (
+            theirs[0].pattern,
+            theirs[0].flags,
+            theirs[1].pattern,
+            theirs[1].flags,
+            theirs[2],
+        )
+
+
+def test_copied_patterns_are_vaultkits() -> None:
+    assert blockrules._TASK_RE.pattern == markdown._TASK_RE.pattern
+    assert fastscan._LINE_RE.pattern == frontmatter._LINE_RE.pattern
+    assert fastscan._FENCE_RE.pattern == frontmatter._FENCE_RE.pattern
+
+
+# ---------------------------------------------------------------------------------------------- real notes
+
+
+def test_every_fixture_note_agrees() -> None:
+    paths = [*fixture_notes(), *sorted((FIXTURES / "vaults").rglob("*.md")), *sample_paths()]
+    assert len(paths) > 20
+    decided = [path.name for path in paths if check_file(path)]
+    assert "plan.md" in decided and "structure.md" in decided  # the plain notes must not be declined
+    assert len(decided) >= len(paths) // 2
+
+
+def test_generated_vault_agrees_and_is_decided(tmp_path: Path) -> None:
+    generate_vault(tmp_path, 40, seed=7)
+    paths = sorted((tmp_path / "vault").rglob("*.md"))
+    assert len(paths) == 41
+    assert all(check_file(path) for path in paths)  # the benchmark's notes never need markdown-it
+
+
+# ---------------------------------------------------------------------------------------------- quirks
+
+QUIRKS = {
+    # markdown-it lets a table interrupt a paragraph
+    "para then table": ("text\na | b\n--|--\n- [ ] t | x\n", (0, 1, 0)),
+    # a setext underline makes the item's paragraph a heading: no task
+    "setext in item": ("- [ ] title\n  ---\n- [x] real\n", (1, 0, 0)),
+    "setext wins over rule": ("- [ ] a\n  ***\n- [ ] b\n---\n", (0, 2, 0)),
+    # an ordered item other than 1 cannot interrupt a paragraph
+    "ordered 2 continues": ("- [ ] a\n  2. [ ] not an item\n  1. [x] item\n", (1, 1, 0)),
+    "ordered at top": ("text\n2. [ ] continues\n\n2. [ ] starts\n", (0, 1, 0)),
+    # lazy continuation lines and what ends them
+    "lazy line": ("- [ ] a\nlazy text\n- [x] b\n", (1, 1, 0)),
+    "thematic break": ("- [ ] a\n- - -\n* * *\n- [x] b\n", (1, 1, 0)),
+    "fence in item": ("- [ ] a\n  ```\n  - [ ] code\n  ```\n  - [x] child\n", (1, 1, 0)),
+    "fence ends item": ("- [ ] a\n```\n- [ ] code\n```\n", (0, 1, 0)),
+    "indented code": ("text\n\n    - [ ] code\n- [x] item\n", (1, 0, 0)),
+    "deep indent continues": ("- [ ] a\n      - [ ] continuation\n", (0, 1, 0)),
+    "tabs": ("- [ ] a\n\t- [x] b\n\t\t- [-] c\n", (1, 1, 1)),
+    "callouts": ("> [!todo] T\n> - [ ] a\n>   - [x] b\n>\n> > - [ ] c\n", (1, 2, 0)),
+    "html block": ('<div class="x">\n- [ ] no\n</div>\n\n- [ ] yes\n', (0, 1, 0)),
+    "html comment across blanks": ("<!--\n\n- [ ] no\n\n-->\n- [x] yes\n", (1, 0, 0)),
+    "comments": ("%%\n- [ ] hidden\n%%\n- [x] shown %%note%%\n```\n%%\n```\n- [ ] after\n", (1, 1, 0)),
+    "boxes": ("- [ ]x\n- [  ] y\n- [x]\n- [X]\tz\n* [>] q\n+ [!] r\n1) [/] s\n", (2, 3, 0)),
+    "table cell": ("| a | b |\n|---|---|\n| - [ ] c | d |\n- [ ] e\n", (0, 1, 0)),
+    "heading item": ("- # [ ] heading\n- > [ ] quote\n- - [x] nested\n", (1, 0, 0)),
+    "crlf and cr": ("- [ ] a\r\n- [x] b\r- [-] c\r\n", (1, 1, 1)),
+    "blank first line trimmed": ("- \u00a0[x] nbsp\n", (1, 0, 0)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUIRKS))
+def test_quirks(name: str) -> None:
+    body, want = QUIRKS[name]
+    counts = TaskCounts.of(scan(body, fast=False).tasks)
+    assert (counts.done, counts.open, counts.cancelled) == want  # the oracle says so
+    assert check_body(body), "the fast scanner should decide this note"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[ref]: http://example.com\n- [ ] a\n",  # a link reference definition
+        "- \n  - [ ] empty item\n",
+        "> quote\nlazy\n",
+        "> - [ ]\ttab\n>\tx\n",
+        "1.   wide\n    - [ ] x\nlazy\n",
+    ],
+)
+def test_declines_what_it_cannot_decide(body: str) -> None:
+    with pytest.raises(UndecidedError):
+        count_tasks(body, DEFAULT_STATUSES)
+    with pytest.raises(UndecidedError):
+        scan_fast(body)
+
+
+def test_custom_statuses() -> None:
+    statuses = TaskStatuses(done=frozenset("x/"), cancelled=frozenset("~"))
+    body = "- [x] a\n- [/] b\n- [~] c\n- [-] d\n"
+    assert check_body(body, 1, statuses)
+    assert count_tasks(body, statuses) == (2, 1, 1)
+
+
+# ---------------------------------------------------------------------------------------------- generated
+
+_INDENTS = ["", "", "", " ", "  ", "   ", "    ", "     ", "      ", "\t", "  \t", "\t\t"]
+_MARKERS = [
+    "- ",
+    "- ",
+    "* ",
+    "+ ",
+    "1. ",
+    "2. ",
+    "1) ",
+    "10. ",
+    "-  ",
+    "-    ",
+    "-     ",
+    "-\t",
+    "> ",
+    ">",
+    "> - ",
+]
+_CONTENT = [
+    "[ ] a", "[x] b #tag", "[-] c [[Link]]", "[/] d", "[ ]x", "[  ] e", "[X]", "text", "[[Note|alias]] f",
+    "- [ ] g", "> h", "# heading", "```", "~~~", "[x]: ref", "| a | b |", "|--|--|", "", "---", "===",
+    "***", "<div>", "</div>", "<!--", "-->", "    code", "%%", "x %%c%% y", "`[x] code`", "\u00a0[x] nb",
+    "{{date}}", "1. [ ] i", "[ ] ✅ 2026-01-02 📅 2026-02-03 ⏫",
+]  # fmt: skip
+_LINE = st.tuples(st.sampled_from(_INDENTS), st.sampled_from(["", *_MARKERS]), st.sampled_from(_CONTENT))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, max_size=14), st.sampled_from(["\n", "\r\n"]))
+def test_generated_markdown_agrees(lines: list[tuple[str, str, str]], newline: str) -> None:
+    check_body(newline.join("".join(parts) for parts in lines) + newline)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes(valid=False))
+def test_generated_notes_agree(text: str) -> None:
+    note = Note.parse(text)
+    check_body(note.body, note.body_line)
+
+
+# ---------------------------------------------------------------------------------------------- summaries
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes(valid=False))
+def test_fast_summary_equals_the_record(text: str) -> None:
+    data = text.encode("utf-8")
+    path = "Folder/A note.md"
+    for template in (False, True):
+        parts = summary_parts(path, data, None, DEFAULT_STATUSES, template)
+        reference = reference_record_of(path, data, template)
+        assert NoteSummary.from_parts(path, parts) == NoteSummary.of(reference)
+
+
+def reference_record_of(path: str, data: bytes, template: bool) -> object:
+    from vaultkit.index_rows import _record
+
+    return _record(path, data, None, DEFAULT_STATUSES, template)
+
+
+@settings(max_examples=300, deadline=None)
+@given(frontmatter_entries())
+def test_fast_properties_equal_yaml(entries: list[str]) -> None:
+    text = "---\n" + "".join(line + "\n" for line in entries) + "---\nbody\n"
+    fast = fast_properties(header_lines(text)[1:-1])
+    if fast is not None:
+        reference = frontmatter.parse_frontmatter(text)
+        assert not reference.problems
+        assert repr(fast) == repr(reference.properties)
+        assert [type(v) for v in fast.values()] == [type(v) for v in reference.properties.values()]
+
+
+def test_fast_properties_take_the_plain_subset() -> None:
+    lines = [
+        "type: plan\n",
+        "# a comment\n",
+        "due: 2026-11-22\n",
+        "done: 3\n",
+        "tags:\n",
+        "  - a\n",
+        "  - b c\n",
+    ]
+    lines += ['plan: "[[Growth]]"\n', "flag: true\n", "empty:\n", "no: NO\n", "ratio: 1.10\n", "t: 12:30\n"]
+    props = fast_properties(lines)
+    assert props is not None
+    assert props == frontmatter.parse_frontmatter("---\n" + "".join(lines) + "---\n").properties
+    for odd in ("a: [1, 2]\n", "a: x # c\n", "a: {{date}}\n", "a: b\n  c\n", "a: 1\na: 2\n", "a: 'it''s'\n"):
+        assert fast_properties([odd]) is None, odd
+
+
+def test_fast_summary_declines_binary_and_bad_utf8() -> None:
+    assert fast_summary("a.md", b"\x00\x01binary", DEFAULT_STATUSES) is None
+    assert fast_summary("a.md", b"caf\xe9", DEFAULT_STATUSES) is None
+
+
+def test_reference_record_reports_unreadable(tmp_path: Path) -> None:
+    record = reference_record(tmp_path, "missing.md", DEFAULT_STATUSES, False)
+    assert [p.code for p in record.errors] == ["io"]
+    assert re.search("no such file", record.errors[0].message)
+
+
+def test_the_resolver_table_is_yaml_safes() -> None:
+    from vaultkit.fastprops import RESOLVERS
+    from vaultkit.yaml_safe import _Resolver
+
+    def table(resolvers: dict[str, list[tuple[str, re.Pattern[str]]]]) -> dict[str, list[tuple[str, str]]]:
+        return {k: [(tag, pattern.pattern) for tag, pattern in v] for k, v in resolvers.items()}
+
+    assert table(RESOLVERS) == table(_Resolver.yaml_implicit_resolvers)
+
+
+_PLAIN_CHARS = st.sampled_from([*"0123456789-+.:eExXoTtZ nNulfasrFALSETRUE~_abc", ".nan", ".inf", "0x", "0o"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PLAIN_CHARS, min_size=1, max_size=22).map("".join).map(str.strip).filter(bool))
+def test_plain_values_resolve_as_yaml_reads_them(text: str) -> None:
+    fast = fast_properties([f"key: {text}\n"])
+    reference = frontmatter.parse_frontmatter(f"---\nkey: {text}\n---\n")
+    if fast is not None:
+        assert not reference.problems
+        assert repr(fast) == repr(reference.properties)  # repr: NaN equals NaN, 1 is not True
+        assert type(fast["key"]) is type(reference.properties["key"])

@@ -1,0 +1,74 @@
+"""`jsonout.dumps` must write exactly what `json.dumps(indent=2, ensure_ascii=False)` writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultkit.cli import _json_default
+from vaultkit.jsonout import dumps
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),  # NaN and infinities included: json writes NaN / Infinity
+    st.text(),
+    st.dates(),
+    st.datetimes(),
+)
+KEYS = st.one_of(st.text(max_size=8), st.sampled_from(["a", "b", "%", "%s", "done", "open"]))
+
+
+def reference(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=_json_default)
+
+
+def tables(children: st.SearchStrategy[Any]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Lists of dicts with the same keys (the shape of every `--json` listing), nested ones included."""
+    return st.lists(
+        st.sampled_from(["path", "type", "tasks", "x%y"]), min_size=1, max_size=4, unique=True
+    ).flatmap(
+        lambda keys: st.lists(st.fixed_dictionaries(dict.fromkeys(keys, children)), min_size=0, max_size=12)
+    )
+
+
+VALUES = st.recursive(
+    SCALARS,
+    lambda children: st.one_of(
+        st.lists(children, max_size=6),
+        st.lists(children, max_size=4).map(tuple),
+        st.dictionaries(KEYS, children, max_size=5),
+        tables(children),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUES)
+def test_same_text_as_json_dumps(value: Any) -> None:
+    assert dumps(value, _json_default) == reference(value)
+
+
+def test_a_status_shaped_document() -> None:
+    notes = [
+        {
+            "path": f"Notes/{i}.md",
+            "type": None if i % 3 else "plan",
+            "title": f"Note “{i}”\n",
+            "tasks": {"done": i, "open": 2, "cancelled": 0, "total": i + 2},
+            "progress": None if i % 5 == 0 else 50,
+            "errors": [] if i % 7 else [{"line": 3, "message": "bad"}],
+        }
+        for i in range(40)
+    ]
+    data = {"notes": notes, "plans": [], "errors": [{"path": "x", "line": None, "message": "é"}]}
+    assert dumps(data, _json_default) == reference(data)
+    assert dumps({"when": dt.date(2026, 11, 22), "keys": {1: "a"}}, _json_default) == reference(
+        {"when": dt.date(2026, 11, 22), "keys": {1: "a"}}
+    )

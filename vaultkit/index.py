@@ -1,0 +1,522 @@
+"""The vault index: every note's summary (and its detail, once asked for) kept in `.vaultkit/index.sqlite`.
+
+Parsing 10,000 notes takes seconds; reading back what was parsed last time takes milliseconds. The rules:
+
+- Entries are keyed by path, with the file's (mtime_ns, size) and a content hash. A note whose stat is
+  unchanged is neither read nor parsed; one whose stat changed but whose bytes hash the same (a `touch`, a
+  sync tool rewriting a file) is read but not parsed.
+- A note modified less than `RACY_NS` before it was indexed is hashed again on the next run: a second edit
+  within the file system's timestamp granularity may leave mtime and size alike (git's "racy clean"
+  problem). Unreadable notes are retried every run.
+- An index belongs to one configuration: task statuses, templates folder, vaultkit's parsing code and the
+  markdown-it-py and PyYAML versions. Any change makes it another index, rebuilt from the notes.
+- SQLite commits are atomic; a rebuilt index is written to a temporary file and renamed into place. A file
+  that is not a valid index of this version is deleted and rebuilt, never trusted; an entry that does not
+  decode is parsed again. When the index cannot be written (read-only vault, another writer holding the
+  lock), vaultkit works from memory and says nothing: the index is a cache.
+- Many notes to parse (a first run) are parsed in a process pool across the machine's cores.
+
+The index answers one path at a time too (`update`), which is what the watcher uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .index_rows import (
+    FLAG_RECHECK,
+    Detail,
+    NoteSummary,
+    SummaryParts,
+    build_record,
+    decode,
+    encode,
+    full_parts,
+    read_note,
+    summary_parts,
+)
+from .tasks import TaskCounts, TaskStatuses
+
+if TYPE_CHECKING:
+    from .record import NoteRecord
+
+__all__ = ["INDEX_FILE", "NoteIndex", "RecordMap"]
+
+
+def _log(message: str, *args: object) -> None:
+    import logging  # only when there is something to say: a warm run stays lean
+
+    logging.getLogger(__name__).info(message, *args)
+
+
+INDEX_FILE = Path(".vaultkit") / "index.sqlite"
+FORMAT_VERSION = 1
+RACY_NS = 2_000_000_000
+#: Below this many notes to parse, a process pool costs more than it saves.
+PARALLEL_MIN = 300
+_CHUNK = 48
+# The modules whose code decides what a record holds: a change to any of them invalidates an index.
+_RECORD_MODULES = (
+    "errors", "fastscan", "fastprops", "frontmatter", "index_rows", "links", "markdown", "note", "record",
+    "tasks", "yaml_safe",
+)  # fmt: skip
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE notes (
+    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, hash BLOB NOT NULL,
+    title TEXT NOT NULL, type TEXT, done INTEGER NOT NULL, open INTEGER NOT NULL,
+    cancelled INTEGER NOT NULL, flags INTEGER NOT NULL, props BLOB, problems BLOB, detail BLOB
+) WITHOUT ROWID;
+"""
+_INSERT = "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# Entries that no code of ours wrote (SQLite checks them in C, before Python reads a row).
+_INVALID_ROWS = """
+SELECT count(*) FROM notes WHERE typeof(path) != 'text' OR typeof(mtime_ns) != 'integer'
+    OR typeof(size) != 'integer' OR typeof(hash) != 'blob' OR typeof(title) != 'text'
+    OR typeof(type) NOT IN ('text', 'null') OR typeof(done) != 'integer' OR typeof(open) != 'integer'
+    OR typeof(cancelled) != 'integer' OR typeof(flags) != 'integer' OR done < 0 OR open < 0
+    OR cancelled < 0 OR flags < 0 OR typeof(props) NOT IN ('blob', 'null')
+    OR typeof(problems) NOT IN ('blob', 'null') OR typeof(detail) NOT IN ('blob', 'null')
+"""
+
+# One parsed note: (path, mtime_ns, size, hash, flags to add, summary parts, detail or None).
+_Parsed = tuple[str, int, int, bytes, int, SummaryParts, "Detail | None"]
+
+
+@cache
+def _code_fingerprint() -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).parent
+    for name in _RECORD_MODULES:
+        try:
+            digest.update((here / f"{name}.py").read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    for package in ("markdown_it", "yaml"):  # their files, not an import: a warm run loads neither
+        spec = importlib.util.find_spec(package)
+        origin = spec.origin if spec is not None else None
+        try:
+            stat = Path(origin).stat() if origin else None
+        except OSError:
+            stat = None
+        digest.update(repr((package, origin, stat and (stat.st_mtime_ns, stat.st_size))).encode())
+    return digest.hexdigest()
+
+
+def fingerprint(statuses: TaskStatuses, templates: str | None) -> str:
+    """Everything besides the notes themselves that decides what the index holds."""
+    parts = (
+        FORMAT_VERSION,
+        __version__,
+        sys.version_info[:2],
+        sorted(statuses.done),
+        sorted(statuses.cancelled),
+        templates,
+        _code_fingerprint(),
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _parse_one(
+    root: str, path: str, known_hash: bytes | None, statuses: TaskStatuses, template: bool, detail: bool
+) -> _Parsed | tuple[str, int, int, bytes, int]:
+    """Stat, read and (unless the bytes hash as `known_hash`) parse one note."""
+    abspath = os.path.join(root, path)  # noqa: PTH118 - os.path: 10,000 Path objects cost milliseconds
+    now = time.time_ns()
+    try:
+        stat = os.stat(abspath)  # noqa: PTH116
+        mtime, size = stat.st_mtime_ns, stat.st_size
+    except OSError:
+        mtime, size = -1, -1
+    data, reason = read_note(path, Path(abspath))
+    flags = FLAG_RECHECK if data is None or now - mtime < RACY_NS else 0
+    digest = _hash(data) if data is not None else b""
+    if data is not None and digest == known_hash:
+        return (path, mtime, size, digest, flags)
+    if detail:
+        parts, found = full_parts(path, data, reason, statuses, template)
+        return (path, mtime, size, digest, flags, parts, found)
+    return (path, mtime, size, digest, flags, summary_parts(path, data, reason, statuses, template), None)
+
+
+def _parse_batch(
+    root: str, batch: Sequence[tuple[str, bytes | None, bool]], statuses: TaskStatuses, detail: bool
+) -> list[_Parsed | tuple[str, int, int, bytes, int]]:
+    return [_parse_one(root, path, known, statuses, template, detail) for path, known, template in batch]
+
+
+def _unchanged(root: str, paths: Sequence[str], stats: dict[str, tuple[int, int, bytes, int]]) -> set[str]:
+    """The paths whose (mtime_ns, size) are as indexed and need no re-check.
+
+    One `stat` per note, relative to an open descriptor of its folder: the cheapest way to stat 10,000
+    files from Python (no full path built and resolved per file).
+    """
+    folders: dict[str, list[tuple[str, str]]] = {}
+    for path in paths:
+        known = stats.get(path)
+        if known is not None and not known[3] & FLAG_RECHECK:
+            folder, _, name = path.rpartition("/")
+            folders.setdefault(folder, []).append((name, path))
+    same: set[str] = set()
+    stat = os.stat
+    by_folder = os.stat in os.supports_dir_fd  # not on Windows
+    for folder, entries in folders.items():
+        where = os.path.join(root, folder) if folder else root  # noqa: PTH118
+        fd = None
+        if by_folder:
+            with contextlib.suppress(OSError):
+                fd = os.open(where, os.O_RDONLY)
+        try:
+            for name, path in entries:
+                try:
+                    found = stat(name, dir_fd=fd) if fd is not None else stat(os.path.join(where, name))  # noqa: PTH118
+                except OSError:
+                    continue
+                known = stats[path]
+                if found.st_mtime_ns == known[0] and found.st_size == known[1]:
+                    same.add(path)
+        finally:
+            if fd is not None:
+                os.close(fd)
+    return same
+
+
+def _pool_context() -> Any:
+    import multiprocessing
+    import threading
+
+    # fork starts workers in milliseconds with every module already imported; it is only safe while this
+    # process runs a single thread (a watcher's threads get the slower, safe default instead).
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class NoteIndex:
+    """The index of one vault: `sync(paths)`, then `summaries`; `record(path)` for a full record."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        statuses: TaskStatuses,
+        templates: str | None,
+        is_template: Callable[[str], bool],
+        persist: bool = True,
+        workers: int | None = None,
+    ) -> None:
+        self.root = root
+        self.statuses = statuses
+        self.is_template = is_template
+        self.file = root / INDEX_FILE
+        self.persist = persist
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._fingerprint = fingerprint(statuses, templates)
+        self._conn: sqlite3.Connection | None = None
+        self._stats: dict[str, tuple[int, int, bytes, int]] = {}
+        self._details: dict[str, Detail] = {}
+        self.summaries: dict[str, NoteSummary] = {}
+        #: What the last `sync` did: notes parsed, notes hashed but unchanged, entries removed.
+        self.last_sync = (0, 0, 0)
+
+    # ------------------------------------------------------------------------------------ loading
+
+    def _load(self) -> None:
+        """Read every summary from the index file (an unusable file is deleted, and we start empty)."""
+        if self._conn is not None or not self.persist or not self.file.is_file():
+            return
+        try:
+            conn = sqlite3.connect(self.file, timeout=2.0)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            found = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if version != FORMAT_VERSION or found is None or found[0] != self._fingerprint:
+                conn.close()
+                self._discard("another version or configuration")
+                return
+            if conn.execute(_INVALID_ROWS).fetchone()[0]:
+                raise ValueError("malformed entries")
+            rows = conn.execute(
+                "SELECT path, mtime_ns, size, hash, title, type, done, open, cancelled, flags, props, "
+                "problems FROM notes"
+            ).fetchall()
+            stats, summaries = self._rows(rows)
+            for summary in summaries.values():
+                summary._repair = self._repair
+        except (sqlite3.Error, ValueError, TypeError) as exc:
+            self._discard(f"unreadable ({exc})")
+            return
+        self._conn = conn
+        self._stats, self.summaries = stats, summaries
+
+    @staticmethod
+    def _rows(rows: list[Any]) -> tuple[dict[str, tuple[int, int, bytes, int]], dict[str, NoteSummary]]:
+        """Stats and summaries from the rows of `_VALID_ROWS` (checked by SQLite before we read them)."""
+        stats: dict[str, tuple[int, int, bytes, int]] = {}
+        summaries: dict[str, NoteSummary] = {}
+        counts_of: dict[tuple[int, int, int], TaskCounts] = {}  # notes often share counts
+        make = NoteSummary.from_row
+        for path, mtime, size, digest, title, kind, done, open_, cancelled, flags, props, problems in rows:
+            stats[path] = (mtime, size, digest, flags)
+            key = (done, open_, cancelled)
+            counts = counts_of.get(key)
+            if counts is None:
+                counts = counts_of[key] = TaskCounts(done, open_, cancelled)
+            summaries[path] = make(path, title, kind, counts, flags, props, problems)
+        return stats, summaries
+
+    def _repair(self, path: str) -> dict[str, Any]:
+        """Properties for a summary whose stored ones do not decode: parse the note again."""
+        self._stats.pop(path, None)
+        self._apply(self._parse([(path, None, self.is_template(path))], detail=False), [])
+        return self.summaries[path].properties
+
+    def _discard(self, why: str) -> None:
+        _log("rebuilding %s: %s", self.file, why)
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{self.file}{suffix}").unlink()
+
+    # ------------------------------------------------------------------------------------ syncing
+
+    def sync(self, paths: Sequence[str]) -> None:
+        """Bring the index in line with the notes at `paths` (vault-relative, the vault's walk)."""
+        self._load()
+        stats = self._stats
+        unchanged = _unchanged(str(self.root), paths, stats) if stats else set()
+        todo = [
+            (path, stats[path][2] if path in stats else None, self.is_template(path))
+            for path in paths
+            if path not in unchanged
+        ]
+        wanted = set(paths) if len(paths) != len(stats) or todo else None
+        removed = [p for p in stats if p not in wanted] if wanted is not None else []
+        parsed = self._parse(todo, detail=False)
+        self._apply(parsed, removed)
+        if list(self.summaries) != list(paths):  # walk order (sorted), whatever the file's order was
+            self.summaries = {p: self.summaries[p] for p in paths}
+
+    def update(self, path: str) -> NoteSummary | None:
+        """Re-check one note (the watcher's call): its summary, or None when the file is gone."""
+        self._load()
+        if not (self.root / path).is_file():
+            if path in self._stats:
+                self._apply([], [path])
+            return None
+        known = self._stats.get(path)
+        self._apply(self._parse([(path, known[2] if known else None, self.is_template(path))], False), [])
+        return self.summaries.get(path)
+
+    def _parse(self, todo: Sequence[tuple[str, bytes | None, bool]], detail: bool) -> list[Any]:
+        root = str(self.root)
+        if len(todo) < PARALLEL_MIN or self.workers < 2:
+            return _parse_batch(root, todo, self.statuses, detail)
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context()) as pool:
+            results = pool.map(
+                _parse_batch,
+                [root] * len(chunks),
+                chunks,
+                [self.statuses] * len(chunks),
+                [detail] * len(chunks),
+            )
+            return [item for batch in results for item in batch]
+
+    def _apply(self, parsed: list[Any], removed: list[str]) -> None:
+        rows = []
+        for item in parsed:
+            path, mtime, size, digest, flags = item[:5]
+            if len(item) == 5:  # same bytes: only the stat (and whether to re-check it) changed
+                old = self._stats[path]
+                flags |= old[3] & ~FLAG_RECHECK
+                if (mtime, size, flags) == (old[0], old[1], old[3]):
+                    continue
+                self._stats[path] = (mtime, size, digest, flags)
+                rows.append(("stat", path, mtime, size, flags))
+                continue
+            parts, detail = item[5], item[6]
+            flags |= parts[5]
+            parts = (*parts[:5], flags, *parts[6:])
+            self._stats[path] = (mtime, size, digest, flags)
+            self.summaries[path] = NoteSummary.from_parts(path, parts)
+            self._details.pop(path, None)
+            if detail is not None:
+                self._details[path] = detail
+            blob = encode(detail) if detail is not None else None
+            rows.append(("row", path, mtime, size, digest, *parts, blob))
+        for path in removed:
+            self._stats.pop(path, None)
+            self.summaries.pop(path, None)
+            self._details.pop(path, None)
+        hashed = sum(1 for item in parsed if len(item) == 5)
+        self.last_sync = (len(parsed) - hashed, hashed, len(removed))
+        if rows or removed:
+            self._write(rows, removed)
+
+    # ------------------------------------------------------------------------------------ writing
+
+    def _write(self, rows: list[tuple[Any, ...]], removed: list[str]) -> None:
+        if not self.persist:
+            return
+        try:
+            if self._conn is None:
+                self._create({r[1]: r[1:] for r in rows if r[0] == "row"})
+                return
+            with self._conn:
+                self._conn.executemany(
+                    "UPDATE notes SET mtime_ns = ?, size = ?, flags = ? WHERE path = ?",
+                    [(r[2], r[3], r[4], r[1]) for r in rows if r[0] == "stat"],
+                )
+                self._conn.executemany(_INSERT, [r[1:] for r in rows if r[0] == "row"])
+                self._conn.executemany("DELETE FROM notes WHERE path = ?", [(p,) for p in removed])
+        except (sqlite3.Error, OSError) as exc:
+            _log("index not written (%s); working from memory", exc)
+            self.persist = False
+
+    def _create(self, new: dict[str, tuple[Any, ...]]) -> None:
+        """Write the whole index to a temporary file and rename it into place."""
+        self.file.parent.mkdir(exist_ok=True)
+        tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+        try:
+            conn = sqlite3.connect(tmp)
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.executescript(_SCHEMA)
+            with conn:
+                conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+                conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,))
+                conn.executemany(_INSERT, self._all_rows(new))
+            conn.close()
+            tmp.replace(self.file)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        self._conn = sqlite3.connect(self.file, timeout=2.0)
+
+    def _all_rows(self, new: dict[str, tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        for path, summary in self.summaries.items():
+            row = new.get(path)
+            if row is not None:
+                yield row
+                continue
+            mtime, size, digest, flags = self._stats[path]
+            counts = summary.counts
+            found = summary.errors + summary.warnings
+            problems = tuple((p.line, p.message, p.severity, p.code) for p in found)
+            detail = self._details.get(path)
+            yield (
+                path, mtime, size, digest, summary.title, summary.type, counts.done, counts.open,
+                counts.cancelled, flags, encode(summary.properties) if summary.properties else None,
+                encode(problems) if problems else None, encode(detail) if detail is not None else None,
+            )  # fmt: skip
+
+    # ------------------------------------------------------------------------------------ records
+
+    def record(self, path: str) -> NoteRecord:
+        """The full record of one indexed note (its detail is parsed once, then kept)."""
+        return self.records([path])[path]
+
+    def records(self, paths: Iterable[str]) -> dict[str, NoteRecord]:
+        wanted = [p for p in paths if p in self.summaries]
+        missing = [p for p in wanted if p not in self._details]
+        if missing and self._conn is not None:
+            self._fetch_details(missing)
+            missing = [p for p in missing if p not in self._details]
+        if missing:
+            todo = [(p, None, self.is_template(p)) for p in missing]
+            self._apply(self._parse(todo, detail=True), [])
+        return {p: build_record(self.summaries[p], self._details[p]) for p in wanted}
+
+    def _fetch_details(self, paths: list[str]) -> None:
+        assert self._conn is not None
+        try:
+            if len(paths) > 500:
+                rows = self._conn.execute("SELECT path, detail FROM notes WHERE detail IS NOT NULL")
+            else:
+                marks = ",".join("?" * len(paths))
+                rows = self._conn.execute(
+                    f"SELECT path, detail FROM notes WHERE path IN ({marks}) AND detail IS NOT NULL", paths
+                )
+            for path, blob in rows:
+                if path in self.summaries and path not in self._details:
+                    try:
+                        self._details[path] = decode(blob)
+                    except ValueError:
+                        continue  # parsed again by the caller
+        except sqlite3.Error as exc:
+            _log("index details unreadable (%s); parsing again", exc)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class RecordMap(Mapping[str, "NoteRecord"]):
+    """`Vault.records`: every note's full record by path, built from the index when first looked at.
+
+    Looking up one note builds one record. Iterating values or items (or `dict(records)`) builds them all
+    at once, which lets missing details be parsed in parallel.
+    """
+
+    def __init__(self, index: NoteIndex) -> None:
+        self._index = index
+        self._cache: dict[str, NoteRecord] = {}
+        self._complete = False
+
+    def _fill(self) -> None:
+        if not self._complete:
+            missing = [p for p in self._index.summaries if p not in self._cache]
+            self._cache.update(self._index.records(missing))
+            self._cache = {p: self._cache[p] for p in self._index.summaries}
+            self._complete = True
+
+    def forget(self, path: str) -> None:
+        """Drop one built record (its note was read again)."""
+        self._cache.pop(path, None)
+        self._complete = False
+
+    def __getitem__(self, path: str) -> NoteRecord:
+        found = self._cache.get(path)
+        if found is None:
+            if path not in self._index.summaries:
+                raise KeyError(path)
+            found = self._cache[path] = self._index.record(path)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._index.summaries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.summaries)
+
+    def __len__(self) -> int:
+        return len(self._index.summaries)
+
+    def keys(self) -> Any:
+        self._fill()
+        return self._cache.keys()
+
+    def values(self) -> Any:
+        self._fill()
+        return self._cache.values()
+
+    def items(self) -> Any:
+        self._fill()
+        return self._cache.items()

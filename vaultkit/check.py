@@ -1,9 +1,22 @@
 """`vaultkit check`: everything in a vault that needs a person's attention, as plain findings.
 
-Severity `error` (exit status 1): properties that do not load, undecodable files, `plan` properties that
-do not point at a plan, template placeholders left outside the templates folder, mojibake. Severity
-`warning`: broken links (Obsidian users often link notes they have not written yet), links to missing
-headings, and ambiguous links that Obsidian resolves by its tie-break rules.
+Each finding has a path, a 1-based line (None for the whole file), a severity and a code:
+
+| code             | severity | what                                                              |
+|------------------|----------|-------------------------------------------------------------------|
+| `invalid`        | error    | properties that do not load (YAML error), a key set twice, binary |
+| `encoding`, `io` | error    | a file that is not UTF-8, or cannot be read                       |
+| `placeholder`    | error    | `{{date}}`, `<% … %>` left outside the templates folder           |
+| `plan`           | error    | a `plan` property that does not link to a `type: plan` note      |
+| `mojibake`       | error    | UTF-8 once read as cp1252 or Mac Roman (`â€™`, `‚Äì`, `üîπ`)      |
+| `broken-link`    | warning  | a link to no file (Obsidian users link notes not yet written)     |
+| `broken-heading` | warning  | a link to a heading the target note does not have                 |
+| `ambiguous-link` | warning  | a bare name that several notes share (resolved by tie-break)      |
+
+Errors are what makes a note wrong (counted wrong, or left alone by every edit); warnings are normal
+in a vault that is being written. Notes in the templates folder are checked for errors that stop them
+loading, but their placeholders and links are expected, so nothing else is reported for them.
+Pure over a Vault, apart from reading note text for the mojibake scan.
 """
 
 from __future__ import annotations
@@ -62,21 +75,40 @@ def check_vault(vault: Vault) -> list[Finding]:
                     line,
                     "error",
                     "placeholder",
-                    f"unrendered template placeholder {text!r} outside the templates folder (fill it in)",
+                    f"unrendered template placeholder {text!r} outside the templates folder "
+                    "(fill it in, or run `vaultkit fix --placeholders`)",
                 )
             )
         findings.extend(_check_links(vault, record.path))
         findings.extend(_check_plan(vault, record.path))
         findings.extend(_check_mojibake(vault, record.path))
+        findings.extend(_check_blocks(vault, record.path))
     findings.sort(key=lambda f: (f.path, f.line or 0, f.code, f.message))
     return findings
 
 
+def _check_blocks(vault: Vault, path: str) -> list[Finding]:
+    """Managed blocks rollup cannot fill (unknown kind, bad argument, broken markers): it leaves them."""
+    from .summary import block_problems
+
+    try:
+        data = (vault.root / path).read_bytes()
+    except OSError:
+        return []
+    if b"vaultkit:" not in data:
+        return []
+    text = data.decode("utf-8", "replace")
+    return [Finding(path, line, "error", "block", message) for line, message in block_problems(text)]
+
+
 def _check_links(vault: Vault, path: str) -> list[Finding]:
     findings: list[Finding] = []
-    for link in vault.records[path].links:
+    record = vault.records[path]
+    for link in record.links:
         if not link.target and link.heading is None:
             continue
+        if link.source == "property:plan" and _plan_checked(record.type):
+            continue  # `_check_plan` reports it, as an error
         resolution = vault.resolve(link.target, path)
         if resolution.path is None:
             findings.append(
@@ -117,26 +149,42 @@ def _check_links(vault: Vault, path: str) -> list[Finding]:
     return findings
 
 
+def _plan_checked(note_type: str | None) -> bool:
+    """A plan's own `plan` property (a parent plan, say) is not checked: only members must point at plans."""
+    return note_type != "plan"
+
+
 def _check_plan(vault: Vault, path: str) -> list[Finding]:
     record = vault.records[path]
-    if "plan" not in record.properties or record.type == "plan":
+    if "plan" not in record.properties or not _plan_checked(record.type):
         return []
     value = record.properties.get("plan")
     targets = linked_targets(value)
-    line = next((link.line for link in record.links if link.source == "property:plan"), None)
+    lines = {link.target: link.line for link in reversed(record.links) if link.source == "property:plan"}
+    first = min(lines.values(), default=None)
     if not targets:
         if value in (None, "", []):
             return []
         return [
-            Finding(path, line, "error", "plan", f'`plan` should be a link like "[[My Plan]]", not {value!r}')
+            Finding(
+                path, first, "error", "plan", f'`plan` should be a link like "[[My Plan]]", not {value!r}'
+            )
         ]
     findings = []
     for target in targets:
         resolved = vault.resolve_path(target, path)
+        line = lines.get(target, first)
         target_record = vault.records.get(resolved) if resolved else None
         if target_record is None:
             findings.append(
-                Finding(path, line, "error", "plan", f"`plan` links to {target!r}, which is not a note")
+                Finding(
+                    path,
+                    line,
+                    "error",
+                    "plan",
+                    f"`plan` links to {target!r}, but no note has that name "
+                    "(create the plan, or fix the link)",
+                )
             )
         elif target_record.type != "plan":
             findings.append(
@@ -145,26 +193,34 @@ def _check_plan(vault: Vault, path: str) -> list[Finding]:
                     line,
                     "error",
                     "plan",
-                    f"`plan` links to {resolved}, which is not a plan (its `type` is "
-                    f"{target_record.type!r}; set `type: plan` there)",
+                    f"`plan` links to {resolved}, which is not a plan ("
+                    + (f"its `type` is {target_record.type!r}" if target_record.type else "it has no `type`")
+                    + "; set `type: plan` there, or fix the link)",
                 )
             )
     return findings
 
 
 def _check_mojibake(vault: Vault, path: str) -> list[Finding]:
+    """One error per line with mojibake, naming each garbled piece and what it should read."""
     try:
-        text = (vault.root / path).read_text(encoding="utf-8")
+        text = (vault.root / path).read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        return []
-    return [
-        Finding(
-            path,
-            hit.line,
-            "error",
-            "mojibake",
-            f"garbled characters (UTF-8 read as another encoding): {hit.text.strip()[:60]!r} should read "
-            f"{hit.fixed.strip()[:60]!r}; run `vaultkit fix --encoding`",
+        return []  # unreadable or not UTF-8: already an error of its own
+    findings = []
+    for hit in find_mojibake(text.removeprefix("\ufeff")):
+        pieces = dict.fromkeys((fix.before, fix.after) for fix in hit.fixes) or {(hit.text, hit.fixed): None}
+        shown = list(pieces)[:4]
+        more = ", …" if len(pieces) > len(shown) else ""
+        pairs = ", ".join(f"{bad!r} should read {good!r}" for bad, good in shown) + more
+        findings.append(
+            Finding(
+                path,
+                hit.line,
+                "error",
+                "mojibake",
+                f"garbled characters (UTF-8 read as another encoding): {pairs}; "
+                "run `vaultkit fix --encoding`",
+            )
         )
-        for hit in find_mojibake(text)
-    ]
+    return findings

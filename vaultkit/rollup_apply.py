@@ -1,0 +1,308 @@
+"""`vaultkit rollup`: write the rollup into the vault's notes, safely, and report what changed and why.
+
+The thin I/O layer over `rollup` (what each note's properties should be) and `summary` (what each managed
+block should say). For every note that rollup manages (a managed `type`, status automation, or managed
+blocks) it reads the file, checks that it still is what the model was computed from, splices the new block
+texts and edits only the derived properties, and writes atomically, only when the bytes change.
+
+Obsidian, a sync tool or the user may change a note while this runs. Two guards: a note whose content no
+longer matches the record the model was built from is re-read and the whole model recomputed; and the
+write itself is a compare-and-swap (`ConflictError` when the file changed after we read it), handled the
+same way. After `MAX_PASSES` passes a note that keeps changing is skipped and reported, never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import CONFIG_PATH
+from .errors import ConflictError, NoteError, UnsafePathError
+from .fileio import read_bytes
+from .frontmatter import split_lines
+from .note import Note, decode_note
+from .record import NoteRecord
+from .rollup import PropertyChange, RollupModel, RollupSettings, build_model
+from .summary import SummaryData, apply_blocks, parse_blocks
+from .vault import Vault
+
+__all__ = ["MAX_PASSES", "NoteChange", "RollupReport", "Skipped", "load_settings", "rollup_vault"]
+
+MAX_PASSES = 3
+"""How often a note that keeps changing under us is re-read before it is skipped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A note rollup left alone. `problem` is False for expected skips (templates, hints)."""
+
+    path: str
+    reason: str
+    problem: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class NoteChange:
+    """What rollup changed (or, in a dry run, would change) in one note."""
+
+    path: str
+    properties: list[PropertyChange] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        names = list(dict.fromkeys(change.key for change in self.properties))
+        return {"path": self.path, "properties": names, "blocks": list(dict.fromkeys(self.blocks))}
+
+    def why(self) -> str:
+        parts = []
+        if self.properties:
+            parts.append(", ".join(change.describe() for change in self.properties))
+        if self.blocks:
+            noun = "block" if len(set(self.blocks)) == 1 else "blocks"
+            parts.append(f"{noun} " + ", ".join(dict.fromkeys(self.blocks)))
+        return "; ".join(parts)
+
+
+@dataclass(slots=True)
+class RollupReport:
+    """The outcome of `rollup_vault`. `as_dict()` is the `--json` contract; `diff` is set in dry runs."""
+
+    changed: list[NoteChange] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    diff: str = ""
+    dry_run: bool = False
+
+    @property
+    def problems(self) -> bool:
+        """True when a note was skipped for a problem (exit status 1)."""
+        return any(skip.problem for skip in self.skipped)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "changed": [change.as_dict() for change in self.changed],
+            "unchanged": self.unchanged,
+            "skipped": [skip.as_dict() for skip in self.skipped],
+        }
+
+    def render(self) -> str:
+        """Human output: one line per changed note saying why, then a total, then what was skipped."""
+        lines = [f"{change.path}: {change.why()}" for change in self.changed]
+        notes = "note" if self.unchanged == 1 else "notes"
+        if not self.changed:
+            lines.append(f"nothing to change ({self.unchanged} {notes} up to date)")
+        else:
+            verb = "would update" if self.dry_run else "updated"
+            count = len(self.changed)
+            lines.append(
+                f"{verb} {count} {'note' if count == 1 else 'notes'}, {self.unchanged} {notes} up to date"
+                + (" (dry run: nothing written)" if self.dry_run else "")
+            )
+        lines += [f"skipped {skip.path}: {skip.reason}" for skip in self.skipped]
+        return "\n".join(lines)
+
+
+def load_settings(vault: Vault) -> RollupSettings:
+    """The vault's `[rollup]` settings. Raises VaultError (file and key) when the config is invalid."""
+    return RollupSettings.from_config(vault.config, vault.root / CONFIG_PATH)
+
+
+# ---------------------------------------------------------------------------------------------- running
+
+
+def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None = None) -> RollupReport:
+    """Roll up every managed note of `vault`; with `dry_run`, compute the diff and write nothing.
+
+    `today` is the date written to `completed` by status automation (default: the local date).
+    """
+    today = today if today is not None else dt.date.today()
+    settings = load_settings(vault)
+    records = dict(vault.records)
+    report = RollupReport(dry_run=dry_run)
+    pending = _candidates(vault, records, settings, report)
+    candidates = list(pending)
+    outcomes: dict[str, NoteChange] = {}
+    previews: dict[str, tuple[str, str]] = {}
+    stale: list[str] = []
+    block_notes: dict[tuple[str, int, str], None] = {}
+    for _ in range(MAX_PASSES):
+        model = build_model(records.values(), vault.resolve_path, settings, today)
+        data = _summary_data(model, settings, vault)
+        stale = []
+        for path in pending:
+            result = _roll_note(vault, path, records, model, data, dry_run)
+            if isinstance(result, Skipped):
+                report.skipped.append(result)
+            elif result is None:
+                stale.append(path)
+            else:
+                block_notes.update(dict.fromkeys((path, line, msg) for line, msg in result.problems))
+            if isinstance(result, _Rolled) and result.change is not None:
+                _merge(outcomes, result.change, dry_run)
+                previews[path] = (previews[path][0] if path in previews else result.before, result.after)
+        if not stale:
+            break
+        # The model changed: notes already handled may now be out of date too, so look at all again.
+        skipped = {skip.path for skip in report.skipped}
+        pending = [path for path in candidates if path not in skipped]
+    for path in stale:
+        if dry_run:  # a real run keeps what it did write to the note in an earlier pass
+            outcomes.pop(path, None)
+            previews.pop(path, None)
+        report.skipped.append(
+            Skipped(
+                path, f"changed on disk while rollup ran ({MAX_PASSES} tries); nothing written, run again"
+            )
+        )
+    report.skipped += [Skipped(path, f"line {line}: {message}") for path, line, message in block_notes]
+    report.skipped.sort(key=lambda skip: skip.path)
+    report.changed = [outcomes[path] for path in sorted(outcomes)]
+    done = set(outcomes) | {skip.path for skip in report.skipped}
+    report.unchanged = sum(1 for path in candidates if path not in done)
+    if dry_run:
+        report.diff = "".join(_diff(path, *previews[path]) for path in sorted(previews))
+    elif report.changed:
+        vault.refresh()
+    return report
+
+
+def _candidates(
+    vault: Vault, records: dict[str, NoteRecord], settings: RollupSettings, report: RollupReport
+) -> list[str]:
+    """Notes rollup works on, in path order; notes it must leave alone go to `report.skipped`."""
+    candidates = []
+    status_types = settings.status.types if settings.status.enabled else frozenset()
+    for path, record in records.items():
+        managed = record.type in settings.types or record.type in status_types
+        blocks = _mentions_blocks(vault, path)
+        if record.is_template:
+            if managed or blocks:
+                report.skipped.append(
+                    Skipped(path, "in the templates folder (templates are never rolled up)", problem=False)
+                )
+        elif not record.editable:
+            first = record.errors[0]
+            where = f"line {first.line}: " if first.line else ""
+            report.skipped.append(Skipped(path, f"{where}{first.message}"))
+        elif managed or blocks:
+            candidates.append(path)
+        elif record.type is None and record.properties.get("plan"):
+            report.skipped.append(
+                Skipped(
+                    path,
+                    "has a `plan` property but no `type` (add `type: milestone` to roll it up)",
+                    problem=False,
+                )
+            )
+    return candidates
+
+
+def _mentions_blocks(vault: Vault, path: str) -> bool:
+    try:
+        return b"vaultkit:" in (vault.root / path).read_bytes()
+    except OSError:
+        return False
+
+
+def _summary_data(model: RollupModel, settings: RollupSettings, vault: Vault) -> SummaryData:
+    return SummaryData(
+        notes=model.views,
+        plans=model.plans,
+        resolve=vault.resolve_path,
+        done_statuses=settings.done_statuses,
+        bar_width=settings.bar_width,
+        journal_limit=settings.journal_limit,
+        due_key=settings.names["due"],
+        date_key=settings.names["date"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Rolled:
+    change: NoteChange | None  # None: the note is up to date
+    before: str
+    after: str
+    problems: list[tuple[int, str]]  # blocks left untouched, with why
+
+
+def _fingerprint(record: NoteRecord) -> str:
+    """What the model reads of a note; if it differs from the file now, the model is out of date."""
+    return repr((record.type, record.properties, record.tasks, record.errors))
+
+
+def _roll_note(
+    vault: Vault,
+    path: str,
+    records: dict[str, NoteRecord],
+    model: RollupModel,
+    data: SummaryData,
+    dry_run: bool,
+) -> _Rolled | Skipped | None:
+    """Bring one note up to date. None: it changed since the model was built (re-read; recompute)."""
+    try:
+        abspath = vault.abspath(path)
+        raw = read_bytes(abspath)
+    except (NoteError, UnsafePathError) as exc:
+        return Skipped(path, str(exc.reason if isinstance(exc, NoteError) else exc))
+    text, decode_problems = decode_note(raw)
+    note = Note(text, abspath, statuses=vault.config.statuses, problems=decode_problems, disk_bytes=raw)
+    fresh = NoteRecord.from_note(note, path)
+    if _fingerprint(fresh) != _fingerprint(records[path]):
+        records[path] = fresh
+        return None
+    if not note.editable:  # it broke while we ran: its record was refreshed, now leave it alone
+        return Skipped(path, note.errors[0].message)
+    body = note.body
+    new_body, blocks = apply_blocks(body, data, path, note.body_line)
+    problems = parse_blocks(body, note.body_line)[1]
+    target = note
+    if blocks:
+        target = Note(
+            text[: len(text) - len(body)] + new_body, abspath, statuses=vault.config.statuses, disk_bytes=raw
+        )
+    changes = list(model.changes.get(path, ()))
+    for change in changes:
+        if change.delete:
+            target.delete_property(change.key)
+        else:
+            target.set_property(change.key, change.new)
+    after = target.dumps()
+    if after == text:
+        return _Rolled(None, text, text, problems)
+    if not dry_run:
+        try:
+            _save(target)
+        except ConflictError:
+            records[path] = vault.read_record(path)
+            return None
+        except OSError as exc:
+            return Skipped(path, f"cannot write: {exc.strerror or exc}")
+        records[path] = NoteRecord.from_note(Note.parse(after, abspath, statuses=vault.config.statuses), path)
+    return _Rolled(NoteChange(path, changes, blocks), text, after, problems)
+
+
+def _save(note: Note) -> bool:
+    """The one place rollup writes (a seam for tests that change a file at the last moment)."""
+    return note.save()
+
+
+def _merge(outcomes: dict[str, NoteChange], change: NoteChange, dry_run: bool) -> None:
+    """Record a change; after a re-read, a real run adds to what it already wrote, a dry run replaces."""
+    known = outcomes.get(change.path)
+    if known is None or dry_run:
+        outcomes[change.path] = change
+    else:
+        known.properties += change.properties
+        known.blocks += [b for b in change.blocks if b not in known.blocks]
+
+
+def _diff(path: str, before: str, after: str) -> str:
+    old = [line.rstrip("\r\n") for line in split_lines(before)]
+    new = [line.rstrip("\r\n") for line in split_lines(after)]
+    lines = difflib.unified_diff(old, new, f"a/{path}", f"b/{path}", lineterm="")
+    return "".join(line + "\n" for line in lines)

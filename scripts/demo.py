@@ -1,6 +1,9 @@
-"""`make demo`: build a demo vault from vault_template, bring in the sample PDPs, print progress.
+"""`make demo`: build a demo vault with vaultkit itself, exactly as a user would.
 
-Kept as a script (not a CLI command) because it is a walkthrough of the CLI, run exactly as a user would.
+1. `vaultkit init` renders vault_template into a fresh vault with a starter plan;
+2. `vaultkit import` brings in the sample PDP documents (when ../shared/samples exists), repairing them;
+3. `vaultkit rollup` writes progress into properties and the Home dashboard;
+4. `vaultkit status` prints the progress table.
 """
 
 from __future__ import annotations
@@ -11,11 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def run(*args: str) -> int:
-    print("$ vaultkit " + " ".join(args), flush=True)
+    print(f"\n$ vaultkit {' '.join(args)}", flush=True)
     return subprocess.run([sys.executable, "-m", "vaultkit", *args], check=False).returncode
 
 
@@ -28,17 +29,19 @@ def main() -> int:
     if vault.exists():
         shutil.rmtree(vault)
     vault.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "vault_template", vault)
-    samples = Path(args.samples)
-    if samples.is_dir():
-        target = vault / "Imported"
-        target.mkdir(exist_ok=True)
-        for sample in sorted(samples.glob("*.md")):
-            shutil.copy2(sample, target / sample.name)
+    if run("init", str(vault), "--name", "Demo User", "--role", "Data Engineer", "--level", "senior"):
+        return 1
+    samples = sorted(Path(args.samples).glob("*.md"))
+    if samples:
+        if run("import", "--vault", str(vault), *map(str, samples)):
+            return 1
     else:
-        print(f"(no samples at {samples}; demo uses the template only)")
-    run("status", "--vault", str(vault))
-    return 0
+        print(f"\n(no sample documents at {args.samples}; the demo uses the template only)")
+    if run("rollup", "--vault", str(vault)) not in (0,):
+        return 1
+    status = run("status", "--vault", str(vault))
+    print(f"\nDemo vault: {vault.resolve()} (open it in Obsidian with 'Open folder as vault')")
+    return status
 
 
 if __name__ == "__main__":

@@ -29,11 +29,15 @@ _EXPORTS = {
     "Config": "config",
     "load_config": "config",
     "PlanProgress": "progress",
+    "Finding": "check",
+    "check_vault": "check",
+    "vault_status": "status",
 }
 
 __all__ = [
     "Config",
     "ConflictError",
+    "Finding",
     "Heading",
     "Link",
     "Note",
@@ -50,10 +54,13 @@ __all__ = [
     "VaultError",
     "VaultkitError",
     "__version__",
+    "check_vault",
     "load_config",
+    "vault_status",
 ]
 
 if TYPE_CHECKING:
+    from .check import Finding, check_vault
     from .config import Config, load_config
     from .errors import (
         ConflictError,
@@ -69,6 +76,7 @@ if TYPE_CHECKING:
     from .note import Note
     from .progress import PlanProgress
     from .record import NoteRecord
+    from .status import vault_status
     from .tasks import Task, TaskCounts, TaskStatuses
     from .vault import Vault
 

@@ -134,6 +134,9 @@ def test_garbled_wide_characters_come_back(parts: list[tuple[str, str]], codec: 
         assume(False)  # cp1252 has five undefined bytes: such text cannot be garbled this way
         return
     assume("\xa0" not in garbled)  # a byte read as a no-break space splits the run; ftfy's domain
+    # Some originals are themselves a valid garbling of other text ("€•" is Mac Roman for "ۥ"): no
+    # repair can tell those apart, so the property holds for text that repair leaves alone.
+    assume(repair_text(original) == original)
     assert repair_text(garbled) == original
 
 

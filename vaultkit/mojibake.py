@@ -82,15 +82,9 @@ def _ftfy_line(line: str) -> tuple[str, str]:
 
     result = ftfy.fix_encoding_and_explain(line, replace_lossy_sequences=False)
     fixed = result.text
-    steps = list(result.explanation or [])
-    encodings = {_ENCODING_NAMES.get(str(arg), str(arg)) for op, arg in steps if op == "encode"}
-    if len(encodings) > 1:
-        # A document is garbled through one wrong encoding (maybe twice), never cp1252 *then* Mac Roman:
-        # ftfy chaining both over-decodes ("€•" garbled becomes "ۥ"). Keep its first round only.
-        steps = steps[:2]
-        fixed = ftfy.apply_plan(line, [(str(op), str(arg)) for op, arg in steps])
     if fixed == line or _introduces_forbidden(line, fixed):
         return line, ""
+    steps = result.explanation or []
     encoding = next((str(arg) for op, arg in steps if op == "encode"), "cp1252")
     return fixed, _ENCODING_NAMES.get(encoding, encoding)
 
@@ -260,8 +254,6 @@ def _one_pass(line: str, number: int) -> tuple[str, list[MojibakeFix]]:
     first, encoding = _ftfy_line(line)
     fixes = [MojibakeFix(number, col + 1, old, new, encoding) for col, old, new in _segments(line, first)]
     second, more = _own_pass(first, number)
-    if fixes and any(f.encoding != encoding for f in more):
-        return first, fixes  # ftfy's text decoded again through another encoding would over-decode
     if more and fixes:  # columns of the second pass are in ftfy's output: report against the original
         label = f"{encoding}+{more[0].encoding}" if encoding != more[0].encoding else encoding
         return second, [
@@ -281,9 +273,10 @@ def _repair_line(line: str, number: int) -> tuple[str, list[MojibakeFix]]:
         if current.isascii() or not fixes:
             break
         again, more = _one_pass(current, number)
-        if again == current or any(f.encoding not in encodings for f in more):
-            break  # a later pass through *another* encoding over-decodes text that was already right
+        if again == current:
+            break
         current = again
+        encodings += [f.encoding for f in more if f.encoding not in encodings]
         label = "+".join(encodings)
         fixes = [MojibakeFix(number, col + 1, old, new, label) for col, old, new in _segments(line, current)]
     return current, fixes

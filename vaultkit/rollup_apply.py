@@ -68,6 +68,9 @@ class NoteChange:
         return "; ".join(parts)
 
 
+TEMPLATE_REASON = "in the templates folder (templates are never rolled up)"
+
+
 @dataclass(slots=True)
 class RollupReport:
     """The outcome of `rollup_vault`. `as_dict()` is the `--json` contract; `diff` is set in dry runs."""
@@ -103,7 +106,12 @@ class RollupReport:
                 f"{verb} {count} {'note' if count == 1 else 'notes'}, {self.unchanged} {notes} up to date"
                 + (" (dry run: nothing written)" if self.dry_run else "")
             )
-        lines += [f"skipped {skip.path}: {skip.reason}" for skip in self.skipped]
+        # Problems are listed one by one; templates (skipped by design, every run) in one line.
+        templates = [skip for skip in self.skipped if skip.reason == TEMPLATE_REASON]
+        lines += [f"skipped {skip.path}: {skip.reason}" for skip in self.skipped if skip not in templates]
+        if templates:
+            count = len(templates)
+            lines.append(f"{count} {'template' if count == 1 else 'templates'} left alone (never rolled up)")
         return "\n".join(lines)
 
 
@@ -124,7 +132,8 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
     settings = load_settings(vault)
     records = dict(vault.records)
     report = RollupReport(dry_run=dry_run)
-    pending = _candidates(vault, records, settings, report)
+    block_paths: set[str] = set()
+    pending = _candidates(vault, records, settings, report, block_paths)
     candidates = list(pending)
     outcomes: dict[str, NoteChange] = {}
     previews: dict[str, tuple[str, str]] = {}
@@ -135,6 +144,8 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
         data = _summary_data(model, settings, vault)
         stale = []
         for path in pending:
+            if path not in block_paths and not model.changes.get(path):
+                continue  # up to date by its (index-fresh) record: no need to read or parse it
             result = _roll_note(vault, path, records, model, data, dry_run)
             if isinstance(result, Skipped):
                 report.skipped.append(result)
@@ -172,9 +183,16 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
 
 
 def _candidates(
-    vault: Vault, records: dict[str, NoteRecord], settings: RollupSettings, report: RollupReport
+    vault: Vault,
+    records: dict[str, NoteRecord],
+    settings: RollupSettings,
+    report: RollupReport,
+    block_paths: set[str],
 ) -> list[str]:
-    """Notes rollup works on, in path order; notes it must leave alone go to `report.skipped`."""
+    """Notes rollup works on, in path order; notes it must leave alone go to `report.skipped`.
+
+    Notes that hold managed blocks are added to `block_paths`: those are re-rendered every run.
+    """
     candidates = []
     status_types = settings.status.types if settings.status.enabled else frozenset()
     for path, record in records.items():
@@ -182,15 +200,15 @@ def _candidates(
         blocks = _mentions_blocks(vault, path)
         if record.is_template:
             if managed or blocks:
-                report.skipped.append(
-                    Skipped(path, "in the templates folder (templates are never rolled up)", problem=False)
-                )
+                report.skipped.append(Skipped(path, TEMPLATE_REASON, problem=False))
         elif not record.editable:
             first = record.errors[0]
             where = f"line {first.line}: " if first.line else ""
             report.skipped.append(Skipped(path, f"{where}{first.message}"))
         elif managed or blocks:
             candidates.append(path)
+            if blocks:
+                block_paths.add(path)
         elif record.type is None and record.properties.get("plan"):
             report.skipped.append(
                 Skipped(

@@ -219,7 +219,7 @@ def reference_record_of(path: str, data: bytes, template: bool) -> object:
     return _record(path, data, None, DEFAULT_STATUSES, template)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(frontmatter_entries())
 def test_fast_properties_equal_yaml(entries: list[str]) -> None:
     text = "---\n" + "".join(line + "\n" for line in entries) + "---\nbody\n"
@@ -273,7 +273,7 @@ def test_the_resolver_table_is_yaml_safes() -> None:
 _PLAIN_CHARS = st.sampled_from([*"0123456789-+.:eExXoTtZ nNulfasrFALSETRUE~_abc", ".nan", ".inf", "0x", "0o"])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(_PLAIN_CHARS, min_size=1, max_size=22).map("".join).map(str.strip).filter(bool))
 def test_plain_values_resolve_as_yaml_reads_them(text: str) -> None:
     fast = fast_properties([f"key: {text}\n"])

@@ -49,7 +49,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(VALUES)
 def test_same_text_as_json_dumps(value: Any) -> None:
     assert dumps(value, _json_default) == reference(value)

@@ -22,30 +22,21 @@ The index answers one path at a time too (`update`), which is what the watcher u
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.util
 import os
 import sqlite3
-import sys
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
 from .index_rows import (
     FLAG_RECHECK,
     Detail,
     NoteSummary,
-    SummaryParts,
     build_record,
     decode,
     encode,
-    full_parts,
-    read_note,
-    summary_parts,
 )
+from .index_scan import FORMAT_VERSION, fingerprint, parse_batch, pool_context, unchanged
 from .tasks import TaskCounts, TaskStatuses
 
 if TYPE_CHECKING:
@@ -61,16 +52,9 @@ def _log(message: str, *args: object) -> None:
 
 
 INDEX_FILE = Path(".vaultkit") / "index.sqlite"
-FORMAT_VERSION = 1
-RACY_NS = 2_000_000_000
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_MIN = 300
 _CHUNK = 48
-# The modules whose code decides what a record holds: a change to any of them invalidates an index.
-_RECORD_MODULES = (
-    "errors", "fastscan", "fastprops", "frontmatter", "index_rows", "links", "markdown", "note", "record",
-    "tasks", "yaml_safe",
-)  # fmt: skip
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -90,122 +74,6 @@ SELECT count(*) FROM notes WHERE typeof(path) != 'text' OR typeof(mtime_ns) != '
     OR cancelled < 0 OR flags < 0 OR typeof(props) NOT IN ('blob', 'null')
     OR typeof(problems) NOT IN ('blob', 'null') OR typeof(detail) NOT IN ('blob', 'null')
 """
-
-# One parsed note: (path, mtime_ns, size, hash, flags to add, summary parts, detail or None).
-_Parsed = tuple[str, int, int, bytes, int, SummaryParts, "Detail | None"]
-
-
-@cache
-def _code_fingerprint() -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    here = Path(__file__).parent
-    for name in _RECORD_MODULES:
-        try:
-            digest.update((here / f"{name}.py").read_bytes())
-        except OSError:
-            digest.update(name.encode())
-    for package in ("markdown_it", "yaml"):  # their files, not an import: a warm run loads neither
-        spec = importlib.util.find_spec(package)
-        origin = spec.origin if spec is not None else None
-        try:
-            stat = Path(origin).stat() if origin else None
-        except OSError:
-            stat = None
-        digest.update(repr((package, origin, stat and (stat.st_mtime_ns, stat.st_size))).encode())
-    return digest.hexdigest()
-
-
-def fingerprint(statuses: TaskStatuses, templates: str | None) -> str:
-    """Everything besides the notes themselves that decides what the index holds."""
-    parts = (
-        FORMAT_VERSION,
-        __version__,
-        sys.version_info[:2],
-        sorted(statuses.done),
-        sorted(statuses.cancelled),
-        templates,
-        _code_fingerprint(),
-    )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
-def _hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def _parse_one(
-    root: str, path: str, known_hash: bytes | None, statuses: TaskStatuses, template: bool, detail: bool
-) -> _Parsed | tuple[str, int, int, bytes, int]:
-    """Stat, read and (unless the bytes hash as `known_hash`) parse one note."""
-    abspath = os.path.join(root, path)  # noqa: PTH118 - os.path: 10,000 Path objects cost milliseconds
-    now = time.time_ns()
-    try:
-        stat = os.stat(abspath)  # noqa: PTH116
-        mtime, size = stat.st_mtime_ns, stat.st_size
-    except OSError:
-        mtime, size = -1, -1
-    data, reason = read_note(path, Path(abspath))
-    flags = FLAG_RECHECK if data is None or now - mtime < RACY_NS else 0
-    digest = _hash(data) if data is not None else b""
-    if data is not None and digest == known_hash:
-        return (path, mtime, size, digest, flags)
-    if detail:
-        parts, found = full_parts(path, data, reason, statuses, template)
-        return (path, mtime, size, digest, flags, parts, found)
-    return (path, mtime, size, digest, flags, summary_parts(path, data, reason, statuses, template), None)
-
-
-def _parse_batch(
-    root: str, batch: Sequence[tuple[str, bytes | None, bool]], statuses: TaskStatuses, detail: bool
-) -> list[_Parsed | tuple[str, int, int, bytes, int]]:
-    return [_parse_one(root, path, known, statuses, template, detail) for path, known, template in batch]
-
-
-def _unchanged(root: str, paths: Sequence[str], stats: dict[str, tuple[int, int, bytes, int]]) -> set[str]:
-    """The paths whose (mtime_ns, size) are as indexed and need no re-check.
-
-    One `stat` per note, relative to an open descriptor of its folder: the cheapest way to stat 10,000
-    files from Python (no full path built and resolved per file).
-    """
-    folders: dict[str, list[tuple[str, str]]] = {}
-    for path in paths:
-        known = stats.get(path)
-        if known is not None and not known[3] & FLAG_RECHECK:
-            folder, _, name = path.rpartition("/")
-            folders.setdefault(folder, []).append((name, path))
-    same: set[str] = set()
-    stat = os.stat
-    by_folder = os.stat in os.supports_dir_fd  # not on Windows
-    for folder, entries in folders.items():
-        where = os.path.join(root, folder) if folder else root  # noqa: PTH118
-        fd = None
-        if by_folder:
-            with contextlib.suppress(OSError):
-                fd = os.open(where, os.O_RDONLY)
-        try:
-            for name, path in entries:
-                try:
-                    found = stat(name, dir_fd=fd) if fd is not None else stat(os.path.join(where, name))  # noqa: PTH118
-                except OSError:
-                    continue
-                known = stats[path]
-                if found.st_mtime_ns == known[0] and found.st_size == known[1]:
-                    same.add(path)
-        finally:
-            if fd is not None:
-                os.close(fd)
-    return same
-
-
-def _pool_context() -> Any:
-    import multiprocessing
-    import threading
-
-    # fork starts workers in milliseconds with every module already imported; it is only safe while this
-    # process runs a single thread (a watcher's threads get the slower, safe default instead).
-    if sys.platform == "linux" and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
 
 
 class NoteIndex:
@@ -298,11 +166,11 @@ class NoteIndex:
         """Bring the index in line with the notes at `paths` (vault-relative, the vault's walk)."""
         self._load()
         stats = self._stats
-        unchanged = _unchanged(str(self.root), paths, stats) if stats else set()
+        same = unchanged(str(self.root), paths, stats) if stats else set()
         todo = [
             (path, stats[path][2] if path in stats else None, self.is_template(path))
             for path in paths
-            if path not in unchanged
+            if path not in same
         ]
         wanted = set(paths) if len(paths) != len(stats) or todo else None
         removed = [p for p in stats if p not in wanted] if wanted is not None else []
@@ -325,13 +193,13 @@ class NoteIndex:
     def _parse(self, todo: Sequence[tuple[str, bytes | None, bool]], detail: bool) -> list[Any]:
         root = str(self.root)
         if len(todo) < PARALLEL_MIN or self.workers < 2:
-            return _parse_batch(root, todo, self.statuses, detail)
+            return parse_batch(root, todo, self.statuses, detail)
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context()) as pool:
             results = pool.map(
-                _parse_batch,
+                parse_batch,
                 [root] * len(chunks),
                 chunks,
                 [self.statuses] * len(chunks),

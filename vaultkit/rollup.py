@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from .config import Config
 from .errors import VaultError
 from .progress import PlanProgress, aggregate_plans
+from .summary_render import SummaryNote
 from .tasks import Task, TaskCounts
 
 __all__ = [
@@ -283,21 +284,10 @@ def derived_changes(
 # ---------------------------------------------------------------------------------------------- model
 
 
-class RecordLike(Protocol):
-    """What the model needs of a note (a `NoteRecord` has it)."""
+class RecordLike(SummaryNote, Protocol):
+    """What the model needs of a note: what a summary renders, and whether it may be edited (a
+    `NoteRecord` has it)."""
 
-    @property
-    def path(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def type(self) -> str | None: ...
-    @property
-    def properties(self) -> Mapping[str, Any]: ...
-    @property
-    def counts(self) -> TaskCounts: ...
-    @property
-    def tasks(self) -> tuple[Task, ...]: ...
     @property
     def editable(self) -> bool: ...
     @property

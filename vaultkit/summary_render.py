@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .progress import PlanProgress, linked_targets, milestone_done, progress_bar
+from .progress import NoteFacts, PlanProgress, linked_targets, milestone_done, progress_bar
 from .tasks import Task, TaskCounts
 
 __all__ = ["SummaryData", "SummaryNote", "render_block"]
@@ -26,19 +26,12 @@ _LINK_UNSAFE_RE = re.compile(r"[\[\]|#^]+")
 # ---------------------------------------------------------------------------------------------- data
 
 
-class SummaryNote(Protocol):
-    """What rendering needs of a note (rollup's `NoteView` and a `NoteRecord` have it)."""
+class SummaryNote(NoteFacts, Protocol):
+    """What rendering needs of a note: aggregation's facts plus its title and tasks (rollup's `NoteView`
+    and a `NoteRecord` have it)."""
 
     @property
-    def path(self) -> str: ...
-    @property
     def title(self) -> str: ...
-    @property
-    def type(self) -> str | None: ...
-    @property
-    def properties(self) -> Mapping[str, Any]: ...
-    @property
-    def counts(self) -> TaskCounts: ...
     @property
     def tasks(self) -> tuple[Task, ...]: ...
 

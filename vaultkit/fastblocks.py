@@ -197,17 +197,9 @@ class _Blocks:
 
     def interrupts(self, text: str, paragraph: bool) -> bool:
         """Does a block start here that ends a paragraph (or, with paragraph False, a table)?"""
-        ch = text[0]
-        if ch == ">":
-            return True
-        if ch == "#":
-            return _atx(text) is not None
-        if ch == "`" or ch == "~":
-            return _fence_open(text) is not None
-        if ch == "<":
-            return _html_start(text, True) is not None
-        if ch in "*-_" and _hr(text):
-            return True
+        opened = _opens_leaf_or_quote(text)
+        if opened is not None:
+            return opened
         marker = _list_marker(text)
         if marker is None:
             return False
@@ -222,19 +214,11 @@ class _Blocks:
         """Does this line, outdented below its paragraph's containers, start a block (else it continues
         the paragraph lazily)? Inside the containers no block can be indented code, and a list item may
         interrupt the paragraph whatever its number or content."""
-        ch = text[0]
-        if "|" in text or ch == "=":
+        if "|" in text or text[0] == "=":
             raise UndecidedError("outdented line that might be a table or an underline")
-        if ch == ">":
-            return True
-        if ch == "#":
-            return _atx(text) is not None
-        if ch == "`" or ch == "~":
-            return _fence_open(text) is not None
-        if ch == "<":
-            return _html_start(text, True) is not None
-        if ch in "*-_" and _hr(text):
-            return True
+        opened = _opens_leaf_or_quote(text)
+        if opened is not None:
+            return opened
         if _list_marker(text) is None:
             return False
         if any(c > 4 for c in self.stack):
@@ -611,3 +595,20 @@ def parse_blocks(src: str) -> tuple[list[Event], set[int]]:
     blocks = _Blocks(src)
     blocks.run()
     return blocks.events, blocks.code
+
+
+def _opens_leaf_or_quote(text: str) -> bool | None:
+    """Whether a blockquote, heading, fence, HTML block or rule starts at `text` (which is not blank):
+    True or False when its first character decides it, None when only a list marker could start a block."""
+    ch = text[0]
+    if ch == ">":
+        return True
+    if ch == "#":
+        return _atx(text) is not None
+    if ch == "`" or ch == "~":
+        return _fence_open(text) is not None
+    if ch == "<":
+        return _html_start(text, True) is not None
+    if ch in "*-_" and _hr(text):
+        return True
+    return None

@@ -121,8 +121,8 @@ def test_placeholders_outside_the_templates_folder(tmp_path: Path) -> None:
             2,
             "error",
             "placeholder",
-            "unrendered template placeholder '{{date}}' (kept as text; fill it in, or create the note from "
-            "its template in Obsidian)",
+            "unrendered template placeholder '{{date}}' (kept as text; fill it in, or run "
+            "`vaultkit fix --placeholders`)",
         ),
         Finding(
             "Meeting.md",

@@ -151,7 +151,7 @@ def _placeholder_warnings(yaml_lines: list[str]) -> list[Problem]:
                 Problem(
                     index + 2,
                     f"unrendered template placeholder {found.group(0)!r} (kept as text; fill it in, "
-                    "or create the note from its template in Obsidian)",
+                    "or run `vaultkit fix --placeholders`)",
                     "warning",
                     "placeholder",
                 )

@@ -303,7 +303,13 @@ class NoteView:
     type: str | None
     properties: Mapping[str, Any]
     counts: TaskCounts
-    tasks: tuple[Task, ...]
+    source: RecordLike = field(repr=False, compare=False)
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        """The note's tasks, read from its record only when a summary block lists them: building every
+        note's task list costs seconds on a large vault, and most rollups never need it."""
+        return self.source.tasks
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +345,7 @@ def build_model(
             status_plan[record.path] = status_changes(record.properties, record.counts, settings, today)
     views = {
         r.path: NoteView(
-            r.path, r.title, r.type, _apply(r.properties, status_plan.get(r.path, ())), r.counts, r.tasks
+            r.path, r.title, r.type, _apply(r.properties, status_plan.get(r.path, ())), r.counts, r
         )
         for r in notes
     }
@@ -365,6 +371,6 @@ def build_model(
                 record.type,
                 _apply(record.properties, found),
                 record.counts,
-                record.tasks,
+                record,
             )
     return RollupModel(MappingProxyType(changes), MappingProxyType(views), MappingProxyType(plans))

@@ -149,3 +149,20 @@ def test_empty_and_comment_only_documents() -> None:
 def test_duplicate_keys_keep_the_last_value() -> None:
     # The frontmatter layer reports duplicates as an error; the loader itself is plain YAML.
     assert load("a: 1\na: 2\n") == {"a": 2}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ('t: "\ue028"\n', "\ue028"),  # a private-use character is data, not a stand-in
+        ("t: a\u2028b\n", "a\u2028b"),  # a line separator is an ordinary character (YAML 1.2)
+        ('t: "\ue028 \u2028"\n', "\ue028 \u2028"),  # both at once
+        ("\ue085: x\n", None),  # a key that looks like a stand-in stays itself
+    ],
+)
+def test_stand_ins_never_change_user_characters(yaml_text: str, expected: str | None) -> None:
+    values, _ = load_mapping(yaml_text)
+    if expected is None:
+        assert values == {"\ue085": "x"}
+    else:
+        assert values == {"t": expected}

@@ -42,9 +42,8 @@ MAX_DEPTH = 100
 _ALLOWED_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
-# YAML 1.1 line breaks that YAML 1.2 treats as plain characters, and private-use stand-ins for them.
-_PROTECT = {"\x85": "\ue085", "\u2028": "\ue028", "\u2029": "\ue029"}
-_RESTORE = {v: k for k, v in _PROTECT.items()}
+# YAML 1.1 line breaks that YAML 1.2 treats as plain characters (swapped for stand-ins while parsing).
+_PROTECT = ("\x85", "\u2028", "\u2029")
 
 
 class YamlLoadError(Exception):
@@ -213,15 +212,24 @@ def compose(text: str, *, pure: bool = False) -> Node | None:
     """Parse YAML text into a checked node graph (no Python objects built yet)."""
     if _nesting_depth(text) > MAX_DEPTH:
         raise YamlLoadError(f"YAML nested more than {MAX_DEPTH} levels deep; not loaded", None)
-    if not any(char in text for char in _RESTORE):
-        for char, stand_in in _PROTECT.items():
+    # YAML 1.1 parsers break lines at these three characters; swap them for private-use stand-ins that the
+    # text does not contain, and mark the nodes with the way back (a real U+E028 must stay itself).
+    restore: dict[int, str] | None = None
+    if any(char in text for char in _PROTECT):
+        restore = {}
+        candidates = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+        for char in _PROTECT:
+            stand_in = next(candidates)
             text = text.replace(char, stand_in)
+            restore[ord(stand_in)] = char
     loader = None
     try:
         loader = _PyLoader(text) if pure else _Loader(text)
         node: Node | None = loader.get_single_node()
         if node is not None:
             _check_tags_and_size(node)
+            if restore:
+                _mark_protected(node, restore)
     except yaml.YAMLError as exc:
         raise YamlLoadError(_describe(exc), _line_of(exc, text)) from exc
     except RecursionError as exc:
@@ -232,11 +240,43 @@ def compose(text: str, *, pure: bool = False) -> Node | None:
     return node
 
 
+def _mark_protected(root: Node, restore: dict[int, str]) -> None:
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.vaultkit_restore = restore  # type: ignore[attr-defined]
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+
+
+def _restore_table(node: Node) -> dict[int, str] | None:
+    table: dict[int, str] | None = getattr(node, "vaultkit_restore", None)
+    return table
+
+
+def _restore(value: Any, table: dict[int, str] | None) -> Any:
+    """Put back the characters `compose` swapped out (in strings, list items and mapping keys)."""
+    if not table:
+        return value
+    if isinstance(value, str):
+        return value.translate(table)
+    if isinstance(value, list):
+        return [_restore(item, table) for item in value]
+    if isinstance(value, dict):
+        return {_restore(k, table): _restore(v, table) for k, v in value.items()}
+    return value
+
+
 def construct(node: Node) -> Any:
     """Build Python values from a node made by `compose` (plain data types only)."""
     loader = _PyLoader("")
     try:
-        return _restore(loader.construct_document(node))
+        return _restore(loader.construct_document(node), _restore_table(node))
     except yaml.YAMLError as exc:
         raise YamlLoadError(_describe(exc), _line_of(exc, "")) from exc
     except (TypeError, ValueError, OverflowError) as exc:  # e.g. an unhashable key, a bad date
@@ -247,23 +287,9 @@ def construct(node: Node) -> Any:
         loader.dispose()
 
 
-def _restore(value: Any) -> Any:
-    """Put back the characters `compose` protected (in strings, list items and mapping keys)."""
-    if isinstance(value, str):
-        return value.translate(_RESTORE_TABLE) if any(c in value for c in _RESTORE) else value
-    if isinstance(value, list):
-        return [_restore(item) for item in value]
-    if isinstance(value, dict):
-        return {_restore(k): _restore(v) for k, v in value.items()}
-    return value
-
-
-_RESTORE_TABLE = str.maketrans(_RESTORE)
-
-
 def scalar_text(node: ScalarNode) -> str:
     """A scalar node's text as the user wrote it (protected characters restored)."""
-    return str(_restore(node.value))
+    return str(_restore(node.value, _restore_table(node)))
 
 
 def load_mapping(text: str, *, pure: bool = False) -> tuple[dict[str, Any], MappingNode | None]:
@@ -295,7 +321,7 @@ def load_mapping(text: str, *, pure: bool = False) -> tuple[dict[str, Any], Mapp
                 if value_node.start_mark.index < key_node.start_mark.index:  # an alias: the key's line
                     line = key_node.start_mark.line
                 raise YamlLoadError(f"invalid value: {exc}", line) from exc
-            result[scalar_text(key_node)] = _restore(value)
+            result[scalar_text(key_node)] = _restore(value, _restore_table(node))
     except yaml.YAMLError as exc:
         raise YamlLoadError(_describe(exc), _line_of(exc, text)) from exc
     except RecursionError as exc:

@@ -179,28 +179,24 @@ def _delimiter_aligns(text: str) -> int | None:
     return count
 
 
-def _header_cells(text: str) -> list[str] | None:
-    line = text.strip(MD_TRIM_CHARS)
-    if "|" not in line:
-        return None
+def _cells(line: str) -> list[str]:
+    """A table line's cells, without the empty ones that outer pipes make."""
     columns = _escaped_split(line)
     if columns and columns[0] == "":
         columns.pop(0)
     if columns and columns[-1] == "":
         columns.pop()
     return columns
+
+
+def _header_cells(text: str) -> list[str] | None:
+    line = text.strip(MD_TRIM_CHARS)
+    return _cells(line) if "|" in line else None
 
 
 def _row_cells(text: str) -> list[str] | None:
     line = text.strip(MD_TRIM_CHARS)
-    if not line:
-        return None
-    columns = _escaped_split(line)
-    if columns and columns[0] == "":
-        columns.pop(0)
-    if columns and columns[-1] == "":
-        columns.pop()
-    return columns
+    return _cells(line) if line else None
 
 
 def _hr(text: str) -> bool:

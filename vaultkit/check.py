@@ -57,7 +57,7 @@ def _heading_key(text: str) -> str:
 
 
 def check_vault(vault: Vault) -> list[Finding]:
-    """All findings, sorted by path and line. Reads each note's record once; text only for mojibake."""
+    """All findings, sorted by path and line: each note's record, and its text read once."""
     findings: list[Finding] = []
     records = vault.records
     for record in records.values():
@@ -81,23 +81,28 @@ def check_vault(vault: Vault) -> list[Finding]:
             )
         findings.extend(_check_links(vault, record.path))
         findings.extend(_check_plan(vault, record.path))
-        findings.extend(_check_mojibake(vault, record.path))
-        findings.extend(_check_blocks(vault, record.path))
+        text = _read_text(vault, record.path)
+        if text is not None:  # unreadable or not UTF-8: already an error of its own
+            findings.extend(_check_mojibake(path, text))
+            findings.extend(_check_blocks(path, text))
     findings.sort(key=lambda f: (f.path, f.line or 0, f.code, f.message))
     return findings
 
 
-def _check_blocks(vault: Vault, path: str) -> list[Finding]:
+def _read_text(vault: Vault, path: str) -> str | None:
+    """A note's text for the checks that need more than its record (read once for all of them)."""
+    try:
+        return (vault.root / path).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _check_blocks(path: str, text: str) -> list[Finding]:
     """Managed blocks rollup cannot fill (unknown kind, bad argument, broken markers): it leaves them."""
+    if "vaultkit:" not in text:
+        return []
     from .summary import block_problems
 
-    try:
-        data = (vault.root / path).read_bytes()
-    except OSError:
-        return []
-    if b"vaultkit:" not in data:
-        return []
-    text = data.decode("utf-8", "replace")
     return [Finding(path, line, "error", "block", message) for line, message in block_problems(text)]
 
 
@@ -201,12 +206,8 @@ def _check_plan(vault: Vault, path: str) -> list[Finding]:
     return findings
 
 
-def _check_mojibake(vault: Vault, path: str) -> list[Finding]:
+def _check_mojibake(path: str, text: str) -> list[Finding]:
     """One error per line with mojibake, naming each garbled piece and what it should read."""
-    try:
-        text = (vault.root / path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []  # unreadable or not UTF-8: already an error of its own
     findings = []
     for hit in find_mojibake(text.removeprefix("\ufeff")):
         pieces = dict.fromkeys((fix.before, fix.after) for fix in hit.fixes) or {(hit.text, hit.fixed): None}

@@ -6,9 +6,12 @@ STAMP  := $(VENV)/.installed
 DEMO   ?= build/demo-vault
 SAMPLES ?= ../shared/samples
 
+# The modules setup.py compiles with mypyc (built in place): editing one rebuilds them.
+COMPILED := $(shell sed -n 's/^    "\(vaultkit\/[a-z_]*\.py\)",$$/\1/p' setup.py)
+
 .PHONY: test lint typecheck pytest demo bench docs clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py $(COMPILED)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -35,4 +38,4 @@ docs: $(STAMP)
 	$(BIN)/python scripts/gen_cli_docs.py
 
 clean:
-	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis vaultkit/*.so *.so

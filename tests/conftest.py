@@ -18,6 +18,29 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+
+
+def _stale_extensions() -> list[str]:
+    """Compiled modules older than their source: tests would run yesterday's code (setup.py, mypyc)."""
+    package = Path(yaml_safe.__file__).parent
+    stale = []
+    for built in sorted(package.glob("*.so")) + sorted(package.glob("*.pyd")):
+        source = package / f"{built.name.split('.')[0]}.py"
+        if source.is_file() and source.stat().st_mtime_ns > built.stat().st_mtime_ns:
+            stale.append(source.name)
+    return stale
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    stale = _stale_extensions() if not os.environ.get("VAULTKIT_PURE_PYTHON") else []
+    if stale:
+        pytest.exit(
+            f"compiled modules are older than {', '.join(stale)}: run `make test` (it rebuilds them), "
+            "or set VAULTKIT_PURE_PYTHON=1 to test the Python source",
+            returncode=2,
+        )
+
+
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 NOTES = Path(__file__).resolve().parent / "fixtures" / "notes"
 

@@ -1,14 +1,28 @@
 """vaultkit: personal development plans as Markdown notes in an Obsidian vault.
 
 The public API is imported lazily, so `import vaultkit` (and `vaultkit --help`) stays fast.
+
+The note scanner may be compiled by mypyc at install time (setup.py). `VAULTKIT_PURE_PYTHON=1` in the
+environment makes this process run the same modules from their Python source instead: the tests use it to
+check both, and the benchmarks to measure both.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if os.environ.get("VAULTKIT_PURE_PYTHON"):
+    from importlib.machinery import SOURCE_SUFFIXES, FileFinder, SourceFileLoader
+
+    # A finder for this package's folder that knows only source files, so `vaultkit.fastblocks` is the
+    # .py even where a compiled extension of it sits beside it (extensions are otherwise found first).
+    for _folder in __path__:
+        sys.path_importer_cache[_folder] = FileFinder(_folder, (SourceFileLoader, SOURCE_SUFFIXES))
 
 _EXPORTS = {
     "Note": "note",

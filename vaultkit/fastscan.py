@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .blockrules import MD_TRIM_CHARS, UndecidedError
+from .comments import mask_comments
 from .fastblocks import _Blocks, parse_blocks
 from .tasks import TaskStatuses
 
@@ -72,8 +73,6 @@ def _parse(body: str, statuses: TaskStatuses | None = None) -> _Blocks:
     blocks = _Blocks(_normalize(body), statuses)
     blocks.run()
     if "%%" in body:
-        from .markdown import mask_comments
-
         code = blocks.code
         for attempt in range(3):  # as markdown.scan does: a comment can hide a fence opener
             masked = mask_comments(body, code)

@@ -28,8 +28,8 @@ FORMAT_VERSION = 1
 RACY_NS = 2_000_000_000
 # The modules whose code decides what a record holds: a change to any of them invalidates an index.
 _RECORD_MODULES = (
-    "blockrules", "errors", "fastblocks", "fastprops", "fastscan", "frontmatter", "index_rows", "index_scan",
-    "links", "markdown", "note", "record", "tasks", "yaml_format", "yaml_safe",
+    "blockrules", "comments", "errors", "fastblocks", "fastprops", "fastscan", "frontmatter", "index_rows",
+    "index_scan", "links", "markdown", "note", "record", "tasks", "yaml_format", "yaml_safe",
 )  # fmt: skip
 
 # One parsed note: (path, mtime_ns, size, hash, flags to add, summary parts, detail or None).

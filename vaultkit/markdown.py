@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .comments import mask_comments
 from .links import Link, find_links
 from .tasks import DEFAULT_STATUSES, Task, TaskStatuses, parse_task_fields
 
@@ -40,9 +41,6 @@ _CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _TAG_RE = re.compile(r"(?<!\S)#([^\u2000-\u206F\u2E00-\u2E7F'!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\\s]+)")
 _LINK_SPAN_RE = re.compile(r"!?\[\[[^\[\]\n]*\]\]|\]\([^)\n]*\)")
 _PLACEHOLDER_RE = re.compile(r"\{\{[^{}\n]*\}\}|<%[^\n]*?%>")
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-# In a line outside a comment: a code span (whose `%%` is literal) or the start of a comment.
-_OPEN_RE = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)|%%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,46 +74,6 @@ def _code_lines(tokens: list[Token]) -> set[int]:
         if token.type in ("fence", "code_block") and token.map:
             lines.update(range(token.map[0], token.map[1]))
     return lines
-
-
-def mask_comments(text: str, code_lines: set[int] | None = None) -> str:
-    """Blank out `%%…%%` comments (an unclosed `%%` runs to the end); lines and columns are kept.
-
-    Read left to right as Obsidian does: `%%` inside a code span, or on a line of a code block
-    (`code_lines`, 0-based) that is not already inside a comment, is literal text. A line that is all
-    comment becomes blank; on a line that keeps other text the comment becomes no-break spaces, which
-    Markdown does not count as indentation (`%% note %% text` must stay a paragraph, not become code).
-    """
-    if "%%" not in text:
-        return text
-    code = code_lines or set()
-    out: list[str] = []
-    in_comment = False
-    for index, line in enumerate(_LINE_RE.findall(text)):
-        if not in_comment and (index in code or "%%" not in line):
-            out.append(line)
-            continue
-        body = line.rstrip("\r\n")
-        kept: list[tuple[int, int]] = []  # spans of `body` outside comments
-        pos = 0
-        while pos < len(body):
-            if in_comment:
-                end = body.find("%%", pos)
-                pos, in_comment = (len(body), True) if end < 0 else (end + 2, False)
-                continue
-            match = _OPEN_RE.search(body, pos)
-            while match is not None and match.group(0) != "%%":
-                match = _OPEN_RE.search(body, match.end())
-            stop = len(body) if match is None else match.start()
-            kept.append((pos, stop))
-            pos, in_comment = (stop + 2, True) if match is not None else (stop, in_comment)
-        visible = "".join(body[a:b] for a, b in kept)
-        fill = " " if not visible.strip() else "\u00a0"
-        chars = [fill] * len(body)
-        for a, b in kept:
-            chars[a:b] = body[a:b]
-        out.append("".join(chars) + line[len(body) :])
-    return "".join(out)
 
 
 def scan(

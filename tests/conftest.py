@@ -21,14 +21,19 @@ if os.environ.get("CI"):
 
 
 def _stale_extensions() -> list[str]:
-    """Compiled modules older than their source: tests would run yesterday's code (setup.py, mypyc)."""
+    """Compiled modules older than their source: tests would run yesterday's code (setup.py, mypyc).
+
+    mypyc puts the code of all of them in one library beside the package (`vaultkit_scan__mypyc`); each
+    module's own extension is a small shim that is not rebuilt when only the code changes.
+    """
     package = Path(yaml_safe.__file__).parent
-    stale = []
-    for built in sorted(package.glob("*.so")) + sorted(package.glob("*.pyd")):
-        source = package / f"{built.name.split('.')[0]}.py"
-        if source.is_file() and source.stat().st_mtime_ns > built.stat().st_mtime_ns:
-            stale.append(source.name)
-    return stale
+    built = [path for path in package.iterdir() if path.suffix in (".so", ".pyd")]
+    libraries = [p for p in package.parent.glob("vaultkit_scan__mypyc*") if p.suffix in (".so", ".pyd")]
+    if not built or not libraries:
+        return []
+    newest = max(path.stat().st_mtime_ns for path in libraries)
+    sources = [package / f"{path.name.split('.')[0]}.py" for path in built]
+    return sorted(src.name for src in sources if src.is_file() and src.stat().st_mtime_ns > newest)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from strategies import frontmatter_entries, notes
 
 from benchmarks.generate import generate_vault
-from vaultkit import blockrules, fastscan, frontmatter, markdown
+from vaultkit import blockrules, fastblocks, fastscan, frontmatter, markdown
 from vaultkit.fastprops import fast_properties
 from vaultkit.fastscan import UndecidedError, count_tasks, fast_summary, header_lines, scan_fast
 from vaultkit.index_rows import NoteSummary, reference_record, summary_parts
@@ -282,3 +282,28 @@ def test_plain_values_resolve_as_yaml_reads_them(text: str) -> None:
         assert not reference.problems
         assert repr(fast) == repr(reference.properties)  # repr: NaN equals NaN, 1 is not True
         assert type(fast["key"]) is type(reference.properties["key"])
+
+
+_LIST_LINE = st.text(alphabet=" \t-*+0123456789.)[]x|a:\\\u00a0\u3000🔹", max_size=16)
+
+
+@given(_LIST_LINE)
+def test_run_item_matches_as_its_regular_expression(line: str) -> None:
+    found = fastblocks._RUN_RE.match(line)
+    got = fastblocks._run_item(line)
+    if found is None:
+        assert got == (-1, -1, -1, -1)
+    else:
+        assert got == (found.start(2), found.end(2), found.end(), blockrules._indent(line, 0)[1])
+
+
+@given(_LIST_LINE.filter(bool))
+def test_one_line_task_reads_as_a_one_line_paragraph(tail: str) -> None:
+    line, at = "- " + tail, 2
+    head = line[at:].lstrip(blockrules.MD_TRIM_CHARS).rstrip(blockrules.MD_TRIM_CHARS)
+    found = blockrules._TASK_RE.match(head)
+    assert fastblocks._one_line_task(line, at) == (found.group(1) if found else "")
+
+
+def test_may_nest_is_the_nested_set() -> None:
+    assert {chr(c) for c in range(128) if fastblocks._may_nest(c)} == set(fastblocks._NESTED)

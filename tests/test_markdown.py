@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vaultkit import comments
 from vaultkit.frontmatter import split_lines
 from vaultkit.markdown import Heading, mask_comments, scan
 
@@ -79,3 +83,22 @@ def test_mask_comments_leaves_code_lines_alone_unless_inside_a_comment() -> None
 def test_cr_only_and_crlf_bodies() -> None:
     assert [t.line for t in scan("- [ ] a\r- [ ] b\r", 3).tasks] == [3, 4]
     assert [h.line for h in scan("# A\r\n\r\n# B\r\n").headings] == [1, 3]
+
+
+_COMMENTED = st.lists(
+    st.sampled_from(["%%", "%% x", "x %%", "`%%`", "``%%`", "a %%b%%c", "- [ ] t", "```", "    %%", "", "t"]),
+    max_size=12,
+).map("\n".join)
+
+
+@given(_COMMENTED, st.sets(st.integers(0, 12)), st.booleans())
+def test_mask_comments_jumping_between_comments_equals_reading_every_line(
+    text: str, code: set[int], newline: bool
+) -> None:
+    """The fast path (only lines with `%%` or inside a comment) against the line-by-line reading."""
+    text += "\n" if newline else ""
+    assert mask_comments(text, code) == comments._mask_by_line(text, code)
+
+
+def test_mask_comments_unclosed_comment_blanks_to_the_end() -> None:
+    assert mask_comments("a\n%% open\nb\n\nc") == "a\n       \n \n\n "

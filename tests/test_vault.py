@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,15 @@ def test_unreadable_and_binary_notes_become_records_with_errors(
             raise PermissionError(13, "Permission denied", str(path))
         return real_read_bytes(path)
 
+    real_open = os.open
+
+    def os_open(path: str, flags: int, *args: int) -> int:  # the index reads notes with os.open
+        if os.fspath(path).endswith("Locked.md"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, flags, *args)
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", os_open)
     records = Vault(root).records
     assert list(records) == ["A.md", "Binary.md", "Latin.md", "Locked.md", "Z.md"]
     assert records["Binary.md"].errors[0].message.startswith("binary file")

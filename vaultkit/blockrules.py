@@ -9,18 +9,19 @@ tasks never imports markdown-it; a test checks every copy against markdown-it's 
 from __future__ import annotations
 
 import re
+from typing import Final
 
 __all__ = ["HTML_SEQUENCES", "MD_TRIM_CHARS", "UndecidedError"]
 
 # markdown-it's mdTrim set (JavaScript's String.trim minus U+FEFF); a test checks it against markdown-it's.
-MD_TRIM_CHARS = (
+MD_TRIM_CHARS: Final = (
     "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000"
 )
-_TASK_RE = re.compile(r"\[([^\n])\](?:[ \t\n]|$)")  # markdown._TASK_RE, on a paragraph's first line
-_ORDERED_RE = re.compile(r"[0-9]{1,9}[.)]")
-_DELIM_CHARS = frozenset("|-: \t")
-_HEADER_RE = re.compile(r"^:?-+:?$")
+_TASK_RE: Final = re.compile(r"\[([^\n])\](?:[ \t\n]|$)")  # markdown._TASK_RE, on a paragraph's first line
+_ORDERED_RE: Final = re.compile(r"[0-9]{1,9}[.)]")
+_DELIM_CHARS: Final = frozenset("|-: \t")
+_HEADER_RE: Final = re.compile(r"^:?-+:?$")
 
 
 class UndecidedError(Exception):
@@ -29,7 +30,7 @@ class UndecidedError(Exception):
 
 # markdown-it's HTML block rules (rules_block/html_block.py, common/html_re.py and html_blocks.py), copied
 # so that counting needs no markdown-it import; a test checks them against markdown-it's own.
-_BLOCK_NAMES = [
+_BLOCK_NAMES: Final = [
     "address",
     "article",
     "aside",
@@ -93,8 +94,12 @@ _BLOCK_NAMES = [
     "track",
     "ul",
 ]
-_ATTRIBUTE = "(?:\\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\\s*=\\s*(?:[^\"'=<>`\\x00-\\x20]+|'[^']*'|\"[^\"]*\"))?)"
-_OPEN_CLOSE_TAG = "^(?:<[A-Za-z][A-Za-z0-9\\-]*" + _ATTRIBUTE + "*\\s*\\/?>|<\\/[A-Za-z][A-Za-z0-9\\-]*\\s*>)"
+_ATTRIBUTE: Final = (
+    "(?:\\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\\s*=\\s*(?:[^\"'=<>`\\x00-\\x20]+|'[^']*'|\"[^\"]*\"))?)"
+)
+_OPEN_CLOSE_TAG: Final = (
+    "^(?:<[A-Za-z][A-Za-z0-9\\-]*" + _ATTRIBUTE + "*\\s*\\/?>|<\\/[A-Za-z][A-Za-z0-9\\-]*\\s*>)"
+)
 HTML_SEQUENCES: list[tuple[re.Pattern[str], re.Pattern[str], bool]] = [
     (
         re.compile(r"^<(?a:(script|pre|style|textarea))(?=(\s|>|$))", re.IGNORECASE),

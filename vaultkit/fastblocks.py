@@ -11,8 +11,7 @@ Anything it does not decide exactly raises `UndecidedError`; see `fastscan`.
 from __future__ import annotations
 
 import re
-from itertools import accumulate
-from typing import Any
+from typing import Any, Final
 
 from .blockrules import (
     _TASK_RE,
@@ -35,7 +34,7 @@ from .tasks import TaskStatuses
 
 __all__ = ["Event", "parse_blocks"]
 
-_MAX_DEPTH = 12
+_MAX_DEPTH: Final = 12
 # Events: ("item", line) ("/item",) ("para", line, parts, indent) ("heading", level, line, parts, indent)
 # ("atx", level, line, content) ("cells", line, cells) ("other",). `parts` are (line index, bMark,
 # content start when the line opened a list item, else -1) per line of the paragraph.
@@ -44,14 +43,14 @@ Event = tuple[Any, ...]
 
 _CLOSE_ITEM: Event = ("/item",)
 _OTHER: Event = ("other",)
-_QUOTE = -1  # a blockquote on the container stack; a list item is its content width (columns, > 0)
-_ITEM_RE = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t])")  # a list item with content, no tab
-_HR_RE = re.compile(r"([-*_])[ \t]*(?:\1[ \t]*){2,}")
-_PLAIN = frozenset("#>-*+_=`~<0123456789")  # besides blanks, the characters a block may start with
-_PLAIN_WS = _PLAIN | {" ", "\t"}
-_RUN_RE = re.compile(r"([ \t]*)([-*+]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t])")
-_RUN_FIRST = frozenset(" \t-*+0123456789")
-_NESTED = frozenset(">#`~<-*+_=")  # a list item's content starting so may hold a nested block
+_QUOTE: Final = -1  # a blockquote on the container stack; a list item is its content width (columns, > 0)
+_ITEM_RE: Final = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t])")  # a list item with content, no tab
+_HR_RE: Final = re.compile(r"([-*_])[ \t]*(?:\1[ \t]*){2,}")
+_PLAIN: Final = frozenset("#>-*+_=`~<0123456789")  # besides blanks, the characters a block may start with
+_PLAIN_WS: Final = _PLAIN | {" ", "\t"}
+_RUN_RE: Final = re.compile(r"([ \t]*)([-*+]|[0-9]{1,9}[.)]) {1,4}(?=[^ \t])")
+_RUN_FIRST: Final = frozenset(" \t-*+0123456789")
+_NESTED: Final = frozenset(">#`~<-*+_=")  # a list item's content starting so may hold a nested block
 
 
 class _Blocks:
@@ -236,35 +235,40 @@ class _Blocks:
         """
         lines = self.lines
         nlines = len(lines)
-        cols = list(accumulate(self.stack))  # absolute content columns of the open items
-        wide = any(width > 4 for width in self.stack)
+        cols: list[int] = []  # absolute content columns of the open items
+        wide = False
+        total = 0
+        for width in self.stack:
+            total += width
+            cols.append(total)
+            if width > 4:
+                wide = True
         para_open = self.kind == "para"
         start = i
         last = ""  # the previous item's line, while its one-line paragraph is open
-        last_at = 0
+        last_at = -1
         statuses = self.statuses
         assert statuses is not None
         done_chars, cancelled_chars = statuses.done, statuses.cancelled
-        counts = self.counts
-        run_match = _RUN_RE.match
+        done = open_ = cancelled = 0
         while i < nlines:
             s = lines[i]
-            found = run_match(s)
-            if found is None or "|" in s:
+            marker_at, marker_end, at, column = _run_item(s)
+            if at < 0 or "|" in s:
                 break
-            at = found.end()
-            first = s[at]
-            if first in _NESTED:
+            first = ord(s[at])  # characters as numbers: compiled, no string is made
+            if _may_nest(first):
                 break
-            if first == "[" and not (
-                len(s) > at + 3 and s[at + 2] == "]" and s[at + 1] not in "[\\" and s[at + 3] != ":"
+            if first == 91 and not (  # `[`: a task box `[?]` (not `[[`, `[\`, `[?]:`), or a link reference?
+                len(s) > at + 3
+                and ord(s[at + 2]) == 93
+                and ord(s[at + 1]) not in (91, 92)
+                and ord(s[at + 3]) != 58
             ):
                 if _reference_possible(s[at:]):
                     break
-            elif "0" <= first <= "9" and _list_marker(s[at:]) is not None:
+            elif 48 <= first <= 57 and _list_marker(s[at:]) is not None:
                 break
-            marker_at = found.start(2)
-            column = marker_at if s.find("\t", 0, marker_at) < 0 else _indent(s, 0)[1]
             depth = k = len(cols)
             while k and cols[k - 1] > column:
                 k -= 1
@@ -272,28 +276,23 @@ class _Blocks:
             if column - base >= 4:
                 break
             if k == depth and para_open:
-                marker_end = found.end(2)
-                if s[marker_end - 1] in ".)" and s[marker_at : marker_end - 1].lstrip("0") != "1":
+                if ord(s[marker_end - 1]) in (46, 41) and s[marker_at : marker_end - 1].lstrip("0") != "1":
                     break  # an ordered item other than 1 cannot interrupt a paragraph
             elif k < depth and para_open and wide:
                 break
-            if last:
-                head = last[last_at:]
-                if head[0] != "[":
-                    head = head.lstrip(MD_TRIM_CHARS)
-                if head[:1] == "[":
-                    task = _TASK_RE.match(head.rstrip(MD_TRIM_CHARS))
-                    if task:
-                        status = task.group(1)
-                        if status in done_chars:
-                            counts[0] += 1
-                        elif status in cancelled_chars:
-                            counts[2] += 1
-                        else:
-                            counts[1] += 1
+            if last_at >= 0:
+                status = _one_line_task(last, last_at)
+                if status:
+                    if status in done_chars:
+                        done += 1
+                    elif status in cancelled_chars:
+                        cancelled += 1
+                    else:
+                        open_ += 1
             elif para_open:
                 self.end_para()
-            del cols[k:]
+            while len(cols) > k:
+                cols.pop()
             width = column - base + at - marker_at
             if width > 4:
                 wide = True
@@ -301,11 +300,20 @@ class _Blocks:
             last, last_at = s, at
             para_open = True
             i += 1
+        counts = self.counts
+        counts[0] += done
+        counts[1] += open_
+        counts[2] += cancelled
         if i > start:
             self.kind = "para"
             self.para = [(i - 1, 0, last_at)]
-            self.stack[:] = [b - a for a, b in zip([0, *cols], cols, strict=False)]
-            self.para_indent = cols[-1]
+            stack = self.stack
+            stack.clear()
+            total = 0
+            for col in cols:
+                stack.append(col - total)
+                total = col
+            self.para_indent = total
         return i
 
     # ------------------------------------------------------------------------------------ the pass
@@ -585,6 +593,66 @@ class _Blocks:
             self.kind, self.para, self.para_indent = "para", [(i, bmark, item_first)], self.blk_indent()
             break
         return i + 1
+
+
+def _may_nest(c: int) -> bool:
+    """Whether a list item's content starting with character `c` may hold a nested block (`_NESTED`)."""
+    return (
+        c == 62 or c == 35 or c == 96 or c == 126 or c == 60  # > # ` ~ <
+        or c == 45 or c == 42 or c == 43 or c == 95 or c == 61  # - * + _ =
+    )  # fmt: skip
+
+
+def _run_item(s: str) -> tuple[int, int, int, int]:
+    """Where a list item with content starts on line `s`: (marker start, marker end, content start, marker
+    column), or all -1. The same match as `_RUN_RE` (blanks, a bullet or 1-9 digits and `.` or `)`, then
+    1-4 spaces and a character that is not a blank), read character by character because this runs on
+    every list line of a cold index: compiled, it costs a tenth of a regular-expression call."""
+    n = len(s)
+    k = column = 0
+    while k < n:
+        c = ord(s[k])
+        if c == 32:
+            column += 1
+        elif c == 9:
+            column += 4 - column % 4
+        else:
+            break
+        k += 1
+    if k >= n:
+        return -1, -1, -1, -1
+    c = ord(s[k])
+    end = k + 1
+    if 48 <= c <= 57:  # an ordered marker: up to nine digits, then `.` or `)`
+        while end < n and end - k < 9 and 48 <= ord(s[end]) <= 57:
+            end += 1
+        if end >= n or (ord(s[end]) != 46 and ord(s[end]) != 41):
+            return -1, -1, -1, -1
+        end += 1
+    elif c != 45 and c != 42 and c != 43:  # not `-`, `*` or `+`
+        return -1, -1, -1, -1
+    at = end
+    while at < n and at - end < 4 and ord(s[at]) == 32:
+        at += 1
+    if at == end or at >= n or ord(s[at]) == 32 or ord(s[at]) == 9:
+        return -1, -1, -1, -1
+    return k, end, at, column
+
+
+def _one_line_task(s: str, at: int) -> str:
+    """The status character when a one-line paragraph `s[at:]` reads as a task (as `end_para` reads it),
+    else "". The common shapes (`[x] text`, `[x]`, plain text) are decided by character; the rest go
+    through the trim and `_TASK_RE`."""
+    n = len(s)
+    c = ord(s[at])
+    if c == 91 and at + 2 < n and ord(s[at + 2]) == 93:  # `[?]`
+        if at + 3 == n or ord(s[at + 3]) == 32 or ord(s[at + 3]) == 9:
+            return s[at + 1]
+    elif 32 < c < 128:  # printable ASCII other than `[`: no trim character, no task
+        return ""
+    head = s[at:].lstrip(MD_TRIM_CHARS).rstrip(MD_TRIM_CHARS)
+    found = _TASK_RE.match(head) if head[:1] == "[" else None
+    return found.group(1) if found else ""
 
 
 def parse_blocks(src: str) -> tuple[list[Event], set[int]]:

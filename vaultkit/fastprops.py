@@ -15,28 +15,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 __all__ = ["fast_properties"]
 
-_KEY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+)*):(?: +(.*))?")
-_ITEM_RE = re.compile(r"( *)-(?: +(.*))?")
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_KEY_RE: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+)*):(?: +(.*))?")
+_ITEM_RE: Final = re.compile(r"( *)-(?: +(.*))?")
+_INDICATORS: Final = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # Characters yaml_safe protects or that YAML treats specially anywhere in a value.
-_AVOID = ("{{", "<%", "\x85", "\u2028", "\u2029", "\ue085", "\ue028", "\ue029", "\ufeff", "\t")
-_STR = "tag:yaml.org,2002:str"
+_AVOID: Final = ("{{", "<%", "\x85", "\u2028", "\u2029", "\ue085", "\ue028", "\ue029", "\ufeff", "\t")
+_STR: Final = "tag:yaml.org,2002:str"
 
 
 # yaml_safe's implicit resolvers (YAML 1.2 core schema plus timestamps), in the order it adds them, so plain
 # values resolve without importing PyYAML; a test checks the table against yaml_safe's own.
-_BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_INT_RE = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_FLOAT_RE = re.compile(
+_BOOL_RE: Final = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT_RE: Final = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT_RE: Final = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-_NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
-_TIMESTAMP_RE = re.compile(
+_NULL_RE: Final = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TIMESTAMP_RE: Final = re.compile(
     r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"
@@ -51,7 +51,7 @@ for _tag, _pattern, _first in (
 ):
     for _char in _first:
         RESOLVERS.setdefault(_char, []).append(("tag:yaml.org,2002:" + _tag, _pattern))
-_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2}):([0-9]{2}))?")
+_DATE_RE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2}):([0-9]{2}))?")
 
 
 def _resolve(text: str) -> str:

@@ -19,11 +19,13 @@ tokens markdown-it would have produced (only the block layer is ours; every inli
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from .blockrules import MD_TRIM_CHARS, UndecidedError
 from .comments import mask_comments
 from .fastblocks import _Blocks, parse_blocks
+from .fastprops import fast_properties
+from .index_rows import title_of
 from .tasks import TaskStatuses
 
 if TYPE_CHECKING:
@@ -31,7 +33,14 @@ if TYPE_CHECKING:
 
 __all__ = ["UndecidedError", "count_tasks", "fast_summary", "header_lines", "parse_blocks", "scan_fast"]
 
-_NEWLINES_RE = re.compile(r"\r\n?")
+_NEWLINES_RE: Final = re.compile(r"\r\n?")
+# What a note's bytes may hold (`fast_summary` asks the bytes once: searching UTF-8 bytes is many times
+# faster than searching the decoded text, which is four bytes a character once a note has an emoji).
+_MAY_CR: Final = 1
+_MAY_NUL: Final = 2
+_MAY_COMMENT: Final = 4
+_MAY_FENCE: Final = 8
+_UNKNOWN: Final = 15
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -61,24 +70,54 @@ def _content(lines: list[str], parts: tuple[tuple[int, int, int], ...], indent: 
     return "\n".join(out).strip(MD_TRIM_CHARS)
 
 
-def _normalize(text: str) -> str:
+def _normalize(text: str, hints: int = _UNKNOWN) -> str:
     """markdown-it's input normalization (line ends to LF, NUL to U+FFFD)."""
-    if "\r" in text:
+    if hints & _MAY_CR and "\r" in text:
         text = _NEWLINES_RE.sub("\n", text)
-    return text.replace("\0", "\ufffd") if "\0" in text else text
+    return text.replace("\0", "\ufffd") if hints & _MAY_NUL and "\0" in text else text
 
 
-def _parse(body: str, statuses: TaskStatuses | None = None) -> _Blocks:
-    """The block structure of a note body, as `markdown.scan` derives it (comments masked, re-parsed)."""
-    blocks = _Blocks(_normalize(body), statuses)
+def _comment_lines(body: str, hints: int = _UNKNOWN) -> set[int] | None:
+    """The 0-based lines that hold `%%` when no reading of the body can make one of them code: there is
+    no fence anywhere, and each is indented by fewer than four spaces, with no tab and no `>`. Else None.
+    """
+    if (hints & _MAY_FENCE and ("```" in body or "~~~" in body)) or (hints & _MAY_CR and "\r" in body):
+        return None
+    found: set[int] = set()
+    for index, line in enumerate(body.split("\n")):
+        if "%%" in line:
+            text = line.lstrip(" ")
+            if len(line) - len(text) >= 4 or text[:1] == "\t" or text[:1] == ">":
+                return None
+            found.add(index)
+    return found
+
+
+def _parse(body: str, statuses: TaskStatuses | None = None, hints: int = _UNKNOWN) -> _Blocks:
+    """The block structure of a note body, as `markdown.scan` derives it (comments masked, re-parsed).
+
+    `markdown.scan` parses the body, masks its comments (a `%%` on a code line is literal), and parses the
+    masked text again until the code lines settle. When no line with a `%%` can be code in either text
+    (`_comment_lines`, then checked on the result), masking ignores code lines, so that loop ends on the
+    masked text's parse: one parse instead of two, for most notes with comments.
+    """
+    comments = bool(hints & _MAY_COMMENT) and "%%" in body
+    if comments:
+        lines = _comment_lines(body, hints)
+        if lines is not None:
+            blocks = _Blocks(_normalize(mask_comments(body), hints), statuses)
+            blocks.run()
+            if not lines & blocks.code:
+                return blocks
+    blocks = _Blocks(_normalize(body, hints), statuses)
     blocks.run()
-    if "%%" in body:
+    if comments:
         code = blocks.code
         for attempt in range(3):  # as markdown.scan does: a comment can hide a fence opener
             masked = mask_comments(body, code)
             if attempt == 0 and masked == body:
                 break  # nothing hidden: parsing the same text again would give the same blocks
-            blocks = _Blocks(_normalize(masked), statuses)
+            blocks = _Blocks(_normalize(masked, hints), statuses)
             blocks.run()
             if blocks.code == code:
                 break
@@ -86,13 +125,13 @@ def _parse(body: str, statuses: TaskStatuses | None = None) -> _Blocks:
     return blocks
 
 
-def count_tasks(body: str, statuses: TaskStatuses) -> tuple[int, int, int]:
+def count_tasks(body: str, statuses: TaskStatuses, hints: int = _UNKNOWN) -> tuple[int, int, int]:
     """(done, open, cancelled) of a note body, as `TaskCounts.of(markdown.scan(body).tasks)`.
 
     A task is a paragraph that is the first child of a list item, on the item's line (`markdown._walk`);
     such a paragraph is exactly one whose first part starts after a list marker.
     """
-    done, open_, cancelled = _parse(body, statuses).counts
+    done, open_, cancelled = _parse(body, statuses, hints).counts
     return done, open_, cancelled
 
 
@@ -148,8 +187,8 @@ def scan_fast(body: str, first_line: int = 1, statuses: TaskStatuses | None = No
 
 # ---------------------------------------------------------------------------------------------- notes
 
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # frontmatter.split_lines
-_FENCE_RE = re.compile(r"---[ \t]*(?:\r\n|\r|\n|\Z)")  # frontmatter's `---` line
+_LINE_RE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # frontmatter.split_lines
+_FENCE_RE: Final = re.compile(r"---[ \t]*(?:\r\n|\r|\n|\Z)")  # frontmatter's `---` line
 
 
 def header_lines(text: str) -> list[str]:
@@ -171,20 +210,16 @@ def fast_summary(
 ) -> tuple[str, str | None, tuple[int, int, int], dict[str, Any], tuple[Any, ...], bool] | None:
     """(title, type, counts, properties, problems, has properties) of a note file, or None to use the
     reference path (binary or non-UTF-8 files)."""
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    from .index_rows import title_of
-
     lines = header_lines(text)
     props: dict[str, Any] | None = {}
     present = len(lines) > 1 and _FENCE_RE.fullmatch(lines[-1]) is not None
     if present:
-        from .fastprops import fast_properties
-
         props = fast_properties(lines[1:-1])
     if props is not None:
         body = text[sum(map(len, lines)) :] if present else text.removeprefix("\ufeff")
@@ -199,7 +234,13 @@ def fast_summary(
         errors = tuple(p for p in fm.problems if p.severity == "error")
         problems = errors + tuple(p for p in fm.problems if p.severity != "error")
     try:
-        counts = count_tasks(body, statuses)
+        hints = (
+            (_MAY_CR if b"\r" in data else 0)
+            | (_MAY_NUL if b"\0" in data else 0)
+            | (_MAY_COMMENT if b"%%" in data else 0)
+            | (_MAY_FENCE if b"```" in data or b"~~~" in data else 0)
+        )
+        counts = count_tasks(body, statuses, hints)
     except UndecidedError:
         from .markdown import scan
 

@@ -60,13 +60,18 @@ class _Blocks:
     else goes through the general methods.
     """
 
-    def __init__(self, src: str, statuses: TaskStatuses | None = None) -> None:
-        """With `statuses`, only count tasks (no events); without, record events for `_walk`."""
-        lines = src.split("\n")
-        if src.endswith("\n"):
-            lines.pop()
-        elif lines and not lines[-1].strip(" \t"):
-            lines.pop()  # markdown-it gives a last line of only blanks (and no newline) no line at all
+    def __init__(
+        self, src: str, statuses: TaskStatuses | None = None, lines: list[str] | None = None
+    ) -> None:
+        """With `statuses`, only count tasks (no events); without, record events for `_walk`.
+
+        `lines`, when given, is `src.split("\\n")` (and `src` is not read): a caller that has the lines
+        already saves splitting the text again. The list is taken over.
+        """
+        if lines is None:
+            lines = src.split("\n")
+        if lines and not lines[-1].strip(" \t"):
+            lines.pop()  # the empty piece after a last newline; markdown-it gives a last line of blanks none
         self.lines = lines
         self.events: list[Event] = []
         self.code: set[int] = set()
@@ -79,6 +84,7 @@ class _Blocks:
         self.code_last = 0
         self.fence: tuple[str, int] = ("", 0)
         self.html_end: re.Pattern[str] | None = None
+        self.html_blank_end = False  # the open HTML block ends before a blank line (types 6 and 7)
         self.table_cols = 0
         self.table_filled = 0
         self.statuses = statuses
@@ -318,6 +324,11 @@ class _Blocks:
 
     # ------------------------------------------------------------------------------------ the pass
 
+    def run_counts(self) -> list[int]:
+        """Run the pass (counting mode) and return [done, open, cancelled]."""
+        self.run()
+        return self.counts
+
     def run(self) -> None:
         lines = self.lines
         nlines = len(lines)
@@ -468,7 +479,7 @@ class _Blocks:
         if kind == "html":
             end = self.html_end
             assert end is not None
-            if end.search(""):  # types 6 and 7 end before a blank line
+            if self.html_blank_end:
                 if not text:
                     self.kind = None
             elif end.search(text):
@@ -565,8 +576,9 @@ class _Blocks:
                 if index is not None:
                     events.append(_OTHER)
                     closing = HTML_SEQUENCES[index][1]
-                    if closing.search("") or not closing.search(text):
-                        self.kind, self.html_end = "html", closing
+                    blank_end = closing.search("") is not None
+                    if blank_end or not closing.search(text):
+                        self.kind, self.html_end, self.html_blank_end = "html", closing, blank_end
                     break
             if ch in "*-_" and _hr(text):
                 events.append(_OTHER)

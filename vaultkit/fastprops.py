@@ -129,6 +129,9 @@ def _scalar(text: str) -> tuple[bool, Any]:
 
 def fast_properties(yaml_lines: list[str]) -> dict[str, Any] | None:
     """The properties of a block's lines (line ends included), or None when outside the plain subset."""
+    block = "\n".join(yaml_lines)
+    if any(mark in block for mark in _AVOID):  # anywhere, even in a comment: the full parser decides
+        return None
     props: dict[str, Any] = {}
     key: str | None = None  # a key whose value is still open (`key:` then list items)
     items: list[Any] | None = None
@@ -137,8 +140,6 @@ def fast_properties(yaml_lines: list[str]) -> dict[str, Any] | None:
         line = raw.rstrip("\r\n").rstrip(" ")
         if not line or line.lstrip(" ").startswith("#"):
             continue
-        if any(mark in line for mark in _AVOID):
-            return None
         if line[0] == " " or line[0] == "-":
             found = _ITEM_RE.fullmatch(line)
             if found is None or key is None:

@@ -190,10 +190,12 @@ class NoteIndex:
         self._apply(self._parse([(path, known[2] if known else None, self.is_template(path))], False), [])
         return self.summaries.get(path)
 
-    def _parse(self, todo: Sequence[tuple[str, bytes | None, bool]], detail: bool) -> list[Any]:
+    def _parse(self, todo: Sequence[tuple[str, bytes | None, bool]], detail: bool) -> Iterator[Any]:
+        """The parsed notes, in order, as they come: `_apply` takes each in while the workers go on."""
         root = str(self.root)
         if len(todo) < PARALLEL_MIN or self.workers < 2:
-            return parse_batch(root, todo, self.statuses, detail)
+            yield from parse_batch(root, todo, self.statuses, detail)
+            return
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
@@ -205,13 +207,17 @@ class NoteIndex:
                 [self.statuses] * len(chunks),
                 [detail] * len(chunks),
             )
-            return [item for batch in results for item in batch]
+            for batch in results:
+                yield from batch
 
-    def _apply(self, parsed: list[Any], removed: list[str]) -> None:
+    def _apply(self, parsed: Iterable[Any], removed: list[str]) -> None:
         rows = []
+        count = hashed = 0
         for item in parsed:
+            count += 1
             path, mtime, size, digest, flags = item[:5]
             if len(item) == 5:  # same bytes: only the stat (and whether to re-check it) changed
+                hashed += 1
                 old = self._stats[path]
                 flags |= old[3] & ~FLAG_RECHECK
                 if (mtime, size, flags) == (old[0], old[1], old[3]):
@@ -233,8 +239,7 @@ class NoteIndex:
             self._stats.pop(path, None)
             self.summaries.pop(path, None)
             self._details.pop(path, None)
-        hashed = sum(1 for item in parsed if len(item) == 5)
-        self.last_sync = (len(parsed) - hashed, hashed, len(removed))
+        self.last_sync = (count - hashed, hashed, len(removed))
         if rows or removed:
             self._write(rows, removed)
 

@@ -23,7 +23,7 @@ from .tasks import TaskStatuses
 
 __all__ = ["RACY_NS", "fingerprint", "parse_batch", "pool_context", "unchanged"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: SHA-256 content hashes
 #: A file modified less than this before it was indexed is hashed again next time (nanoseconds).
 RACY_NS = 2_000_000_000
 # The modules whose code decides what a record holds: a change to any of them invalidates an index.
@@ -71,7 +71,9 @@ def fingerprint(statuses: TaskStatuses, templates: str | None) -> str:
 
 
 def _hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    """128 bits of SHA-256: whether a note's bytes changed. SHA-256 runs in hardware on current CPUs (via
+    OpenSSL), twice as fast here as the BLAKE2 that CPython builds without SIMD."""
+    return hashlib.sha256(data).digest()[:16]
 
 
 def _read(abspath: str) -> tuple[bytes | None, str | None, int, int]:

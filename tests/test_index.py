@@ -275,3 +275,21 @@ def test_stat_without_folder_descriptors(tmp_path: Path, monkeypatch: pytest.Mon
     Vault(root).index  # noqa: B018
     monkeypatch.setattr(os, "supports_dir_fd", set())  # as on Windows
     assert Vault(root).index.last_sync == (0, 0, 0)
+
+
+def test_the_index_knows_which_notes_hold_block_markers(tmp_path: Path) -> None:
+    """Rollup re-renders managed blocks only in notes whose bytes hold `vaultkit:`; the index says which,
+    from a fresh parse, from the file, and after a one-path update, on the fast and the reference path."""
+    root = small_vault(tmp_path)
+    block = "<!-- vaultkit:begin plans -->\n<!-- vaultkit:end -->\n"
+    (root / "Home.md").write_text("# Home\n" + block)
+    (root / "Odd.md").write_bytes(b"---\nk: [1,\n---\n" + block.encode())  # YAML the fast path leaves
+    settle(root / "Home.md", root / "Odd.md")
+    fresh = Vault(root).summaries
+    assert {path for path, summary in fresh.items() if summary.markers} == {"Home.md", "Odd.md"}
+    loaded = Vault(root).summaries
+    assert [loaded[path].markers for path in fresh] == [fresh[path].markers for path in fresh]
+    vault = Vault(root)
+    (root / "Journal.md").write_text(JOURNAL + block)
+    summary = vault.index.update("Journal.md")
+    assert summary is not None and summary.markers is True

@@ -102,6 +102,12 @@ class _Blocks:
         line, _, start = para[0]
         if start < 0:  # only a list item's first paragraph, on the item's line, can be a task
             return
+        if len(para) == 1 and start < len(self.lines[line]):
+            status = _one_line_task(self.lines[line], start)
+            if status:
+                index = 0 if status in statuses.done else 2 if status in statuses.cancelled else 1
+                self.counts[index] += 1
+            return
         head = self.lines[line][start:].lstrip(MD_TRIM_CHARS)
         if len(para) == 1:
             head = head.rstrip(MD_TRIM_CHARS)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the parsing modules load markdown-it and PyYAML: only when 
 
 __all__ = [
     "FLAG_FRONTMATTER",
+    "FLAG_MARKERS",
     "FLAG_RECHECK",
     "FLAG_TEMPLATE",
     "NoteSummary",
@@ -47,6 +48,8 @@ __all__ = [
 FLAG_FRONTMATTER = 1
 FLAG_TEMPLATE = 2
 FLAG_RECHECK = 4  # stat alone cannot be trusted for this row (modified just now, or unreadable)
+FLAG_MARKERS = 8  # the bytes hold `vaultkit:`, as a managed block's markers do (rollup looks only there)
+MARKER = b"vaultkit:"
 
 
 @cache
@@ -123,6 +126,7 @@ class NoteSummary:
         "errors",
         "has_frontmatter",
         "is_template",
+        "markers",
         "path",
         "title",
         "type",
@@ -153,6 +157,8 @@ class NoteSummary:
         self._properties = properties
         self._blob = blob
         self._repair: Callable[[str], dict[str, Any]] | None = None
+        #: Whether the note's bytes hold `vaultkit:` (managed block markers); None when not known.
+        self.markers: bool | None = None
 
     @classmethod
     def of(cls, record: NoteRecord) -> NoteSummary:
@@ -187,6 +193,7 @@ class NoteSummary:
         summary.counts = counts
         summary.has_frontmatter = bool(flags & FLAG_FRONTMATTER)
         summary.is_template = bool(flags & FLAG_TEMPLATE)
+        summary.markers = bool(flags & FLAG_MARKERS)
         summary._properties = {} if props is None else None
         summary._blob = props
         summary._repair = None
@@ -207,7 +214,7 @@ class NoteSummary:
             found = _problems(decode(problems))
             errors = tuple(p for p in found if p.severity == "error")
             warnings = tuple(p for p in found if p.severity != "error")
-        return cls(
+        summary = cls(
             path,
             title,
             kind,
@@ -219,6 +226,8 @@ class NoteSummary:
             {} if props is None else None,
             props,
         )
+        summary.markers = bool(flags & FLAG_MARKERS)
+        return summary
 
     @property
     def properties(self) -> dict[str, Any]:
@@ -264,11 +273,15 @@ class NoteSummary:
         return f"NoteSummary({self.path!r}, type={self.type!r}, counts={self.counts!r})"
 
 
-def _flags(has_frontmatter: bool, is_template: bool) -> int:
-    return (FLAG_FRONTMATTER if has_frontmatter else 0) | (FLAG_TEMPLATE if is_template else 0)
+def _flags(has_frontmatter: bool, is_template: bool, data: bytes | None) -> int:
+    return (
+        (FLAG_FRONTMATTER if has_frontmatter else 0)
+        | (FLAG_TEMPLATE if is_template else 0)
+        | (FLAG_MARKERS if data is not None and MARKER in data else 0)
+    )
 
 
-def parts_of_record(record: NoteRecord) -> SummaryParts:
+def parts_of_record(record: NoteRecord, data: bytes | None) -> SummaryParts:
     counts = record.counts
     problems = record.errors + record.warnings
     return (
@@ -277,7 +290,7 @@ def parts_of_record(record: NoteRecord) -> SummaryParts:
         counts.done,
         counts.open,
         counts.cancelled,
-        _flags(record.has_frontmatter, record.is_template),
+        _flags(record.has_frontmatter, record.is_template, data),
         encode(record.properties) if record.properties else None,
         encode(_problem_rows(problems)) if problems else None,
     )
@@ -378,11 +391,11 @@ def summary_parts(
                 counts[0],
                 counts[1],
                 counts[2],
-                _flags(has_frontmatter, is_template),
+                _flags(has_frontmatter, is_template, data),
                 encode(props) if props else None,
                 encode(_problem_rows(problems)) if problems else None,
             )
-    return parts_of_record(_record(path, data, reason, statuses, is_template))
+    return parts_of_record(_record(path, data, reason, statuses, is_template), data)
 
 
 def full_parts(
@@ -390,4 +403,4 @@ def full_parts(
 ) -> tuple[SummaryParts, Detail]:
     """Summary and detail of one note from its bytes: `NoteRecord.from_note`, as `Vault` always built it."""
     record = _record(path, data, reason, statuses, is_template)
-    return parts_of_record(record), detail_of_record(record)
+    return parts_of_record(record, data), detail_of_record(record)

@@ -23,6 +23,7 @@ from .config import CONFIG_PATH
 from .errors import ConflictError, NoteError, Problem, UnsafePathError
 from .fileio import read_bytes
 from .frontmatter import split_lines
+from .index_rows import MARKER
 from .note import Note, decode_note
 from .record import NoteRecord
 from .rollup import PropertyChange, RollupModel, RollupSettings, build_model
@@ -279,8 +280,13 @@ def _candidates(
 
 
 def _mentions_blocks(vault: Vault, path: str) -> bool:
+    """Whether the note may hold managed blocks: the index knows (it looked for the markers when it read
+    the note); a note it does not know is read."""
+    summary = vault.summaries.get(path)
+    if summary is not None and summary.markers is not None:
+        return summary.markers
     try:
-        return b"vaultkit:" in (vault.root / path).read_bytes()
+        return MARKER in (vault.root / path).read_bytes()
     except OSError:
         return False
 

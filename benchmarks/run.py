@@ -185,6 +185,13 @@ def verdicts(all_results: dict[int, dict[str, Result]]) -> list[str]:
     return out
 
 
+def scanner_form() -> str:
+    """How the note scanner runs in the measured processes (they inherit VAULTKIT_PURE_PYTHON)."""
+    import vaultkit.fastblocks
+
+    return "as Python source" if vaultkit.fastblocks.__file__.endswith(".py") else "compiled by mypyc"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -226,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         spawner.close()
     print(
         f"\nvaultkit benchmarks: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"median of {runs} runs\n"
+        f"scanner {scanner_form()}, median of {runs} runs\n"
     )
     print(table(all_results))
     for line in verdicts(all_results):

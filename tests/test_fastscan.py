@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from strategies import frontmatter_entries, notes
 
 from benchmarks.generate import generate_vault
-from vaultkit import blockrules, fastblocks, fastscan, frontmatter, markdown
+from vaultkit import blockrules, comments, fastblocks, fastscan, frontmatter, markdown
 from vaultkit.fastprops import fast_properties
 from vaultkit.fastscan import UndecidedError, count_tasks, fast_summary, header_lines, scan_fast
 from vaultkit.index_rows import NoteSummary, reference_record, summary_parts
@@ -307,3 +307,28 @@ def test_one_line_task_reads_as_a_one_line_paragraph(tail: str) -> None:
 
 def test_may_nest_is_the_nested_set() -> None:
     assert {chr(c) for c in range(128) if fastblocks._may_nest(c)} == set(fastblocks._NESTED)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, max_size=14), st.booleans())
+def test_counting_on_lines_equals_counting_the_text(lines: list[tuple[str, str, str]], end: bool) -> None:
+    """The plain path counts a body from its lines (`_parse_lines`); `count_tasks` from its text."""
+    body = "\n".join("".join(parts) for parts in lines) + ("\n" if end else "")
+    try:
+        expected: object = count_tasks(body, DEFAULT_STATUSES)
+    except UndecidedError:
+        expected = UndecidedError
+    fences = fastscan._MAY_FENCE if "```" in body or "~~~" in body else 0
+    for hints in (fastscan._UNKNOWN, fastscan._MAY_COMMENT | fences):  # all possible; what the bytes say
+        try:
+            got: object = fastscan._count_lines(body.split("\n"), DEFAULT_STATUSES, hints)
+        except UndecidedError:
+            got = UndecidedError
+        assert got == expected
+
+
+@given(st.lists(_LINE, max_size=14), st.sets(st.integers(0, 14)))
+def test_masking_lines_equals_masking_the_text(lines: list[tuple[str, str, str]], code: set[int]) -> None:
+    text = "\n".join("".join(parts) for parts in lines)
+    masked = markdown.mask_comments(text, code)
+    assert comments.mask_comment_lines(text.split("\n"), code) == masked.split("\n")

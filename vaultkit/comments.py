@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["mask_comments"]
+__all__ = ["mask_comment_lines", "mask_comments"]
 
 _LINE_RE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # In a line outside a comment: a code span (whose `%%` is literal) or the start of a comment.
@@ -61,6 +61,19 @@ def mask_comments(text: str, code_lines: set[int] | None = None) -> str:
         pos = end + 1
         line += 1
     return "".join(out)
+
+
+def mask_comment_lines(lines: list[str], code_lines: set[int]) -> list[str]:
+    """`mask_comments` of `"\\n".join(lines)`, split the same way: for a caller that holds the lines."""
+    out: list[str] = []
+    in_comment = False
+    for index, line in enumerate(lines):
+        if not in_comment and (index in code_lines or "%%" not in line):
+            out.append(line)
+            continue
+        masked, in_comment = _mask_line(line, in_comment)
+        out.append(masked)
+    return out
 
 
 def _blank_lines(text: str) -> str:

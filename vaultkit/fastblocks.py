@@ -330,11 +330,6 @@ class _Blocks:
 
     # ------------------------------------------------------------------------------------ the pass
 
-    def run_counts(self) -> list[int]:
-        """Run the pass (counting mode) and return [done, open, cancelled]."""
-        self.run()
-        return self.counts
-
     def run(self) -> None:
         lines = self.lines
         nlines = len(lines)

@@ -22,7 +22,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 from .blockrules import MD_TRIM_CHARS, UndecidedError
-from .comments import mask_comments
+from .comments import mask_comment_lines, mask_comments
 from .fastblocks import _Blocks, parse_blocks
 from .fastprops import fast_properties
 from .index_rows import title_of
@@ -86,8 +86,7 @@ def _comment_lines(body: str, hints: int = _UNKNOWN) -> set[int] | None:
     found: set[int] = set()
     for index, line in enumerate(body.split("\n")):
         if "%%" in line:
-            text = line.lstrip(" ")
-            if len(line) - len(text) >= 4 or text[:1] == "\t" or text[:1] == ">":
+            if not _never_code(line):
                 return None
             found.add(index)
     return found
@@ -125,11 +124,44 @@ def _parse(body: str, statuses: TaskStatuses | None = None, hints: int = _UNKNOW
     return blocks
 
 
+def _parse_lines(lines: list[str], statuses: TaskStatuses, hints: int) -> _Blocks:
+    """`_parse` of the body `"\\n".join(lines)` (which `hints` say holds no CR and no NUL), on its lines:
+    the same steps, without joining the lines into a text and splitting it again for each parse."""
+    marked = [i for i, line in enumerate(lines) if "%%" in line] if hints & _MAY_COMMENT else []
+    if not marked:
+        blocks = _Blocks("", statuses, lines)
+        blocks.run()
+        return blocks
+    fenced = bool(hints & _MAY_FENCE) and any("```" in line or "~~~" in line for line in lines)
+    if not fenced and all(_never_code(lines[i]) for i in marked):  # see `_parse`
+        blocks = _Blocks("", statuses, mask_comment_lines(lines, set()))
+        blocks.run()
+        if not blocks.code.intersection(marked):
+            return blocks
+    blocks = _Blocks("", statuses, list(lines))
+    blocks.run()
+    code = blocks.code
+    for attempt in range(3):
+        masked = mask_comment_lines(lines, code)
+        if attempt == 0 and masked == lines:
+            break
+        blocks = _Blocks("", statuses, masked)
+        blocks.run()
+        if blocks.code == code:
+            break
+        code = blocks.code
+    return blocks
+
+
+def _never_code(line: str) -> bool:
+    """A line indented by fewer than four spaces, with no tab and no `>`: code in no reading."""
+    text = line.lstrip(" ")
+    return len(line) - len(text) < 4 and text[:1] != "\t" and text[:1] != ">"
+
+
 def _count_lines(lines: list[str], statuses: TaskStatuses, hints: int) -> tuple[int, int, int]:
     """`count_tasks` of the body `"\\n".join(lines)`, with `hints` that rule out CR and NUL."""
-    if hints & _MAY_COMMENT:
-        return count_tasks("\n".join(lines), statuses, hints)
-    done, open_, cancelled = _Blocks("", statuses, lines).run_counts()
+    done, open_, cancelled = _parse_lines(lines, statuses, hints).counts
     return done, open_, cancelled
 
 

@@ -332,3 +332,9 @@ def test_masking_lines_equals_masking_the_text(lines: list[tuple[str, str, str]]
     text = "\n".join("".join(parts) for parts in lines)
     masked = markdown.mask_comments(text, code)
     assert comments.mask_comment_lines(text.split("\n"), code) == masked.split("\n")
+
+
+@given(_LIST_LINE)
+def test_item_at_matches_as_its_regular_expression(text: str) -> None:
+    found = fastblocks._ITEM_RE.match(text)
+    assert fastblocks._item_at(text) == (found.end() if found else -1)

@@ -335,7 +335,6 @@ class _Blocks:
         nlines = len(lines)
         stack = self.stack
         events = self.events
-        item_match = _ITEM_RE.match
         hr_match = _HR_RE.fullmatch
         i = 0
         counting = self.statuses is not None
@@ -382,7 +381,7 @@ class _Blocks:
                     if extra >= 4 and _QUOTE in stack[matched:]:
                         raise UndecidedError("indented line after a blockquote (markdown-it: lazy)")
                     ch = text[0]
-                    if (ch == "-" or ch == "*" or ch == "+" or "0" <= ch <= "9") and item_match(text):
+                    if (ch == "-" or ch == "*" or ch == "+" or "0" <= ch <= "9") and _item_at(text) > 0:
                         if "|" in text or max(stack) > 4:
                             raise UndecidedError("outdented list item that markdown-it may read otherwise")
                     elif not self.lazy_ends(text):
@@ -416,8 +415,8 @@ class _Blocks:
                         i += 1
                         continue
                     if (ch == "-" or ch == "*" or ch == "+") and extra < 4 and "|" not in text:
-                        found = item_match(text)
-                        if found is not None and text[found.end()] not in _PLAIN:
+                        at = _item_at(text)
+                        if at > 0 and text[at] not in _PLAIN:
                             # a bullet item with content interrupts the paragraph (no underline, no rule)
                             self.end_para()
                             self.kind = kind = None
@@ -434,14 +433,14 @@ class _Blocks:
                 ch = text[0]
                 if not (ch == "-" or ch == "*" or ch == "+" or "0" <= ch <= "9"):
                     break
-                found = item_match(text)
-                if found is None or "|" in text:
+                at = _item_at(text)
+                if at < 0 or "|" in text:
                     break
-                if (ch == "-" or ch == "*") and text[found.end()] == ch and hr_match(text):
+                if (ch == "-" or ch == "*") and text[at] == ch and hr_match(text):
                     break  # `- - -` is a thematic break
                 if len(stack) > _MAX_DEPTH:
                     raise UndecidedError("deep nesting")
-                width = found.end()
+                width = at
                 stack.append(extra + width)
                 events.append(("item", i))
                 first += width
@@ -505,8 +504,9 @@ class _Blocks:
             self.table_filled += self.table_cols - len(cells)
             if self.table_filled > 0x10000:
                 raise UndecidedError("huge table")
-            cells = (cells + [""] * self.table_cols)[: self.table_cols]
-            self.events.append(("cells", i, tuple(c.strip(MD_TRIM_CHARS) for c in cells)))
+            if self.statuses is None:  # counting needs no events
+                cells = (cells + [""] * self.table_cols)[: self.table_cols]
+                self.events.append(("cells", i, tuple(c.strip(MD_TRIM_CHARS) for c in cells)))
             return True
         # a paragraph
         if not text:
@@ -535,8 +535,9 @@ class _Blocks:
                 raise UndecidedError("deep nesting")
             cells = self.table_at(i, text, extra) if "|" in text else None
             if cells is not None:
-                events.append(_OTHER)
-                events.append(("cells", i, tuple(c.strip(MD_TRIM_CHARS) for c in cells)))
+                if self.statuses is None:  # counting needs no events
+                    events.append(_OTHER)
+                    events.append(("cells", i, tuple(c.strip(MD_TRIM_CHARS) for c in cells)))
                 self.kind, self.table_cols, self.table_filled = "table", len(cells), 0
                 return i + 2  # past the delimiter row
             if extra >= 4:
@@ -563,7 +564,8 @@ class _Blocks:
             if ch == "#":
                 heading = _atx(text)
                 if heading is not None:
-                    events.append(("atx", heading[0], i, heading[1]))
+                    if self.statuses is None:  # counting needs no events
+                        events.append(("atx", heading[0], i, heading[1]))
                     break
             if ch == "`" or ch == "~":
                 fence = _fence_open(text)
@@ -650,6 +652,13 @@ def _run_item(s: str) -> tuple[int, int, int, int]:
     if at == end or at >= n or ord(s[at]) == 32 or ord(s[at]) == 9:
         return -1, -1, -1, -1
     return k, end, at, column
+
+
+def _item_at(text: str) -> int:
+    """Where the content of a list item with content starts in `text` (which starts with its marker),
+    as `_ITEM_RE.match(text).end()`; -1 when `text` does not start one."""
+    start, _, at, _ = _run_item(text)
+    return at if start == 0 else -1
 
 
 def _one_line_task(s: str, at: int) -> str:

@@ -338,3 +338,12 @@ def test_masking_lines_equals_masking_the_text(lines: list[tuple[str, str, str]]
 def test_item_at_matches_as_its_regular_expression(text: str) -> None:
     found = fastblocks._ITEM_RE.match(text)
     assert fastblocks._item_at(text) == (found.end() if found else -1)
+
+
+@given(st.text(alphabet="ab_-9 :#\t\u00e9", max_size=14))
+def test_key_end_matches_as_the_key_pattern(line: str) -> None:
+    from vaultkit import fastprops
+
+    found = fastprops._KEY_RE.fullmatch(line)
+    expected = (found.end(1), found.start(2) if found.group(2) is not None else -1) if found else (-1, -1)
+    assert fastprops._key_end(line) == expected

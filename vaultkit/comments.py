@@ -63,16 +63,28 @@ def mask_comments(text: str, code_lines: set[int] | None = None) -> str:
     return "".join(out)
 
 
-def mask_comment_lines(lines: list[str], code_lines: set[int]) -> list[str]:
-    """`mask_comments` of `"\\n".join(lines)`, split the same way: for a caller that holds the lines."""
-    out: list[str] = []
+def mask_comment_lines(lines: list[str], code_lines: set[int], marked: list[int] | None = None) -> list[str]:
+    """`mask_comments` of `"\\n".join(lines)`, split the same way: for a caller that holds the lines.
+
+    `marked`, when given, lists (in order) the indexes of the lines that hold `%%`; only they and the lines
+    inside a comment are looked at.
+    """
+    if marked is None:
+        marked = [index for index, line in enumerate(lines) if "%%" in line]
+    out = list(lines)
     in_comment = False
-    for index, line in enumerate(lines):
-        if not in_comment and (index in code_lines or "%%" not in line):
-            out.append(line)
+    after = 0  # the first line not yet looked at
+    for index in marked:
+        if in_comment:  # lines without `%%` inside a comment: blank
+            for inside in range(after, index):
+                out[inside] = " " * len(lines[inside])
+        after = index + 1
+        if not in_comment and index in code_lines:
             continue
-        masked, in_comment = _mask_line(line, in_comment)
-        out.append(masked)
+        out[index], in_comment = _mask_line(lines[index], in_comment)
+    if in_comment:
+        for inside in range(after, len(lines)):
+            out[inside] = " " * len(lines[inside])
     return out
 
 

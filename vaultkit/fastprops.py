@@ -127,6 +127,38 @@ def _scalar(text: str) -> tuple[bool, Any]:
         return False, None
 
 
+def _word(c: int) -> bool:
+    """[A-Za-z0-9_-]"""
+    return 97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57 or c == 95 or c == 45
+
+
+def _key_end(line: str) -> tuple[int, int]:
+    """`_KEY_RE.fullmatch(line)` read by character: (end of the key, start of the value or -1), or
+    (-1, -1) when the line is not `key:` or `key: value` (words of [A-Za-z0-9_-] joined by single spaces,
+    the first starting with a letter or `_`)."""
+    n = len(line)
+    c = ord(line[0]) if n else 0
+    if not (97 <= c <= 122 or 65 <= c <= 90 or c == 95):
+        return -1, -1
+    k = 1
+    while k < n:
+        c = ord(line[k])
+        if _word(c):
+            k += 1
+        elif c == 32 and k + 1 < n and _word(ord(line[k + 1])):
+            k += 2
+        else:
+            break
+    if k >= n or ord(line[k]) != 58:  # `:`
+        return -1, -1
+    if k + 1 == n:
+        return k, -1
+    at = k + 1
+    while at < n and ord(line[at]) == 32:
+        at += 1
+    return (k, at) if at > k + 1 else (-1, -1)
+
+
 def fast_properties(yaml_lines: list[str]) -> dict[str, Any] | None:
     """The properties of a block's lines (line ends included), or None when outside the plain subset."""
     block = "\n".join(yaml_lines)
@@ -154,13 +186,13 @@ def fast_properties(yaml_lines: list[str]) -> dict[str, Any] | None:
             items.append(value)
             props[key] = items
             continue
-        found = _KEY_RE.fullmatch(line)
-        if found is None:
+        end, value_at = _key_end(line)
+        if end < 0:
             return None
-        name = found.group(1)
+        name = line[:end]
         if name in props:
             return None  # written twice: the full parser reports it
-        value_text = found.group(2)
+        value_text = line[value_at:] if value_at >= 0 else None
         if value_text is None:
             key, items = name, None
             props[name] = None

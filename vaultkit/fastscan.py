@@ -134,7 +134,7 @@ def _parse_lines(lines: list[str], statuses: TaskStatuses, hints: int) -> _Block
         return blocks
     fenced = bool(hints & _MAY_FENCE) and any("```" in line or "~~~" in line for line in lines)
     if not fenced and all(_never_code(lines[i]) for i in marked):  # see `_parse`
-        blocks = _Blocks("", statuses, mask_comment_lines(lines, set()))
+        blocks = _Blocks("", statuses, mask_comment_lines(lines, set(), marked))
         blocks.run()
         if not blocks.code.intersection(marked):
             return blocks
@@ -142,7 +142,7 @@ def _parse_lines(lines: list[str], statuses: TaskStatuses, hints: int) -> _Block
     blocks.run()
     code = blocks.code
     for attempt in range(3):
-        masked = mask_comment_lines(lines, code)
+        masked = mask_comment_lines(lines, code, marked)
         if attempt == 0 and masked == lines:
             break
         blocks = _Blocks("", statuses, masked)

@@ -290,7 +290,7 @@ _LIST_LINE = st.text(alphabet=" \t-*+0123456789.)[]x|a:\\\u00a0\u3000🔹", max_
 @given(_LIST_LINE)
 def test_run_item_matches_as_its_regular_expression(line: str) -> None:
     found = fastblocks._RUN_RE.match(line)
-    got = fastblocks._run_item(line)
+    got = blockrules._run_item(line)
     if found is None:
         assert got == (-1, -1, -1, -1)
     else:
@@ -302,11 +302,11 @@ def test_one_line_task_reads_as_a_one_line_paragraph(tail: str) -> None:
     line, at = "- " + tail, 2
     head = line[at:].lstrip(blockrules.MD_TRIM_CHARS).rstrip(blockrules.MD_TRIM_CHARS)
     found = blockrules._TASK_RE.match(head)
-    assert fastblocks._one_line_task(line, at) == (found.group(1) if found else "")
+    assert blockrules._one_line_task(line, at) == (found.group(1) if found else "")
 
 
 def test_may_nest_is_the_nested_set() -> None:
-    assert {chr(c) for c in range(128) if fastblocks._may_nest(c)} == set(fastblocks._NESTED)
+    assert {chr(c) for c in range(128) if blockrules._may_nest(c)} == set(fastblocks._NESTED)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -337,7 +337,7 @@ def test_masking_lines_equals_masking_the_text(lines: list[tuple[str, str, str]]
 @given(_LIST_LINE)
 def test_item_at_matches_as_its_regular_expression(text: str) -> None:
     found = fastblocks._ITEM_RE.match(text)
-    assert fastblocks._item_at(text) == (found.end() if found else -1)
+    assert blockrules._item_at(text) == (found.end() if found else -1)
 
 
 @given(st.text(alphabet="ab_-9 :#\t\u00e9", max_size=14))

@@ -298,3 +298,74 @@ def _reference_possible(text: str) -> bool:
         if ch == "]":
             return pos + 1 < len(text) and text[pos + 1] == ":"
     return True  # the label runs on to the next line
+
+
+# ------------------------------------------------------------------- list lines, read by character
+
+
+def _may_nest(c: int) -> bool:
+    """Whether a list item's content starting with character `c` may hold a nested block
+    (`fastblocks._NESTED`)."""
+    return (
+        c == 62 or c == 35 or c == 96 or c == 126 or c == 60  # > # ` ~ <
+        or c == 45 or c == 42 or c == 43 or c == 95 or c == 61  # - * + _ =
+    )  # fmt: skip
+
+
+def _run_item(s: str) -> tuple[int, int, int, int]:
+    """Where a list item with content starts on line `s`: (marker start, marker end, content start, marker
+    column), or all -1. The same match as `fastblocks._RUN_RE` (blanks, a bullet or 1-9 digits and `.` or
+    `)`, then 1-4 spaces and a character that is not a blank), read character by character because this
+    runs on every list line of a cold index: compiled, it costs a tenth of a regular-expression call."""
+    n = len(s)
+    k = column = 0
+    while k < n:
+        c = ord(s[k])
+        if c == 32:
+            column += 1
+        elif c == 9:
+            column += 4 - column % 4
+        else:
+            break
+        k += 1
+    if k >= n:
+        return -1, -1, -1, -1
+    c = ord(s[k])
+    end = k + 1
+    if 48 <= c <= 57:  # an ordered marker: up to nine digits, then `.` or `)`
+        while end < n and end - k < 9 and 48 <= ord(s[end]) <= 57:
+            end += 1
+        if end >= n or (ord(s[end]) != 46 and ord(s[end]) != 41):
+            return -1, -1, -1, -1
+        end += 1
+    elif c != 45 and c != 42 and c != 43:  # not `-`, `*` or `+`
+        return -1, -1, -1, -1
+    at = end
+    while at < n and at - end < 4 and ord(s[at]) == 32:
+        at += 1
+    if at == end or at >= n or ord(s[at]) == 32 or ord(s[at]) == 9:
+        return -1, -1, -1, -1
+    return k, end, at, column
+
+
+def _item_at(text: str) -> int:
+    """Where the content of a list item with content starts in `text` (which starts with its marker),
+    as `fastblocks._ITEM_RE.match(text).end()`; -1 when `text` does not start one."""
+    start, _, at, _ = _run_item(text)
+    return at if start == 0 else -1
+
+
+def _one_line_task(s: str, at: int) -> str:
+    """The status character when a one-line paragraph `s[at:]` reads as a task (as `end_para` reads it),
+    else "". The common shapes (`[x] text`, `[x]`, plain text) are decided by character; the rest go
+    through the trim and `_TASK_RE`."""
+    n = len(s)
+    c = ord(s[at])
+    if c == 91 and at + 2 < n and ord(s[at + 2]) == 93:  # `[?]`
+        if at + 3 == n or ord(s[at + 3]) == 32 or ord(s[at + 3]) == 9:
+            return s[at + 1]
+    elif 32 < c < 128:  # printable ASCII other than `[`: no trim character, no task
+        return ""
+    head = s[at:].lstrip(MD_TRIM_CHARS).rstrip(MD_TRIM_CHARS)
+    found = _TASK_RE.match(head) if head[:1] == "[" else None
+    return found.group(1) if found else ""

@@ -339,6 +339,8 @@ def _describe(exc: yaml.YAMLError) -> str:
         if "could not determine a constructor" in text:
             tag = text.split("for the tag")[-1].strip()
             return f"unsupported YAML tag {tag}; only plain values are allowed"
+        if "maximum nesting depth" in text:  # libyaml 0.2.5 as PyYAML 6.0.3+ bundles it: its own depth limit
+            return "YAML nested too deeply; not loaded"
         return f"{context}, {text}" if context else text
     reason = getattr(exc, "reason", None)
     if reason:  # ReaderError

@@ -79,7 +79,10 @@ def _introduces_forbidden(before: str, after: str) -> bool:
 def _ftfy_line(line: str) -> tuple[str, str]:
     """(line repaired by ftfy, encoding name); the line itself when ftfy changes nothing or goes too far."""
     import ftfy  # imported on demand: only `check`, `import` and `fix` need it
+    from ftfy.badness import is_bad
 
+    if not is_bad(line):  # ftfy's own first test, without building its configuration per line
+        return line, ""
     result = ftfy.fix_encoding_and_explain(line, replace_lossy_sequences=False)
     fixed = result.text
     if fixed == line or _introduces_forbidden(line, fixed):
@@ -212,12 +215,30 @@ def _repair_run(run: str) -> tuple[str, list[tuple[int, str, str]]]:
     return codec, stretches
 
 
+def _lead_characters() -> frozenset[str]:
+    """What a UTF-8 lead byte (0xC2-0xF4) reads as in each codec: a run without one hides no sequence."""
+    found: set[str] = set()
+    for codec in _CODECS:
+        for byte in range(0xC2, 0xF5):
+            try:
+                found.add(bytes([byte]).decode(codec))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(found)
+
+
+_LEADS = _lead_characters()
+_LEAD_RE = re.compile("[" + re.escape("".join(sorted(_LEADS))) + "]")
+
+
 def _own_pass(line: str, number: int) -> tuple[str, list[MojibakeFix]]:
     """The line with garbled runs repaired, and one fix per repaired stretch."""
     fixes: list[MojibakeFix] = []
     out: list[str] = []
     position = 0
     for match in _RUN_RE.finditer(line):
+        if _LEAD_RE.search(match.group(0)) is None:  # emoji, arrows, CJK: most non-ASCII runs end here
+            continue
         codec, stretches = _repair_run(match.group(0))
         for index, old, new in stretches:
             column = match.start() + index
@@ -234,6 +255,8 @@ def _own_pass(line: str, number: int) -> tuple[str, list[MojibakeFix]]:
 
 def _segments(before: str, after: str) -> list[tuple[int, str, str]]:
     """(0-based column, old, new) for each changed stretch between two versions of a line."""
+    if before == after:
+        return []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     out: list[tuple[int, str, str]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -121,3 +121,16 @@ def test_ambiguous_names_resolve_deterministically_and_say_so(index: LinkIndex) 
 def test_self_heading_link(index: LinkIndex) -> None:
     assert index.resolve("", "Plans/Growth.md") == Resolution("Plans/Growth.md", ("Plans/Growth.md",))
     assert index.resolve("", None) == Resolution(None, ())
+
+
+def test_kept_answers_equal_fresh_ones() -> None:
+    """`resolve` keeps its answers by target and the source's folder: asking again, from anywhere, must
+    give what a fresh index gives."""
+    targets = ["Growth", "growth", "Plan", "./Growth", "../Plan", "", "a/b/Target", "Missing", "Notes/Plan"]
+    sources = [None, "Home.md", "Plans/X.md", "Notes/X.md", "Team/Notes/Index.md", "Archive/Old/Sub/X.md"]
+    kept = LinkIndex(PATHS)
+    for _ in range(2):
+        for source in sources:
+            for target in targets:
+                fresh = LinkIndex(PATHS).resolve(target, source)
+                assert kept.resolve(target, source) == fresh, (target, source)

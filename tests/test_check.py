@@ -8,6 +8,7 @@ resolve cleanly, which are normal in a vault still being written. `--strict` fai
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -234,6 +235,47 @@ def test_link_findings_are_warnings(tmp_path: Path) -> None:
         "[broken-heading]",
         "Notes/Ideas.md:5: warning: link '[[Someday]]' points to no file in the vault [broken-link]",
     ]
+
+
+# ---------------------------------------------------------------------------------------- the index
+
+
+def test_a_warm_check_reads_no_note_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a note's text alone decides (mojibake, managed blocks) is kept in the index with its outline:
+    a second check finds the same, reading no note; an edited note is read again."""
+    vault = make_vault(
+        tmp_path,
+        {
+            "A.md": "# A\nIt’s â†’ here\n[[B#Nope]]\n",
+            "B.md": "---\ntype: journal\n---\n<!-- vaultkit:begin nonsense -->\n<!-- vaultkit:end -->\n",
+            "C.md": "---\nplan: \"[[B]]\"\n---\n{{date}}\n",
+        },
+    )
+    for note in vault.glob("*.md"):  # older than the index's racy window: the stat alone is trusted
+        os.utime(note, (1_700_000_000, 1_700_000_000))
+    first = [str(f) for f in check_vault(Vault(vault))]
+    assert [f.split(": ")[0] + " " + f.rsplit("[", 1)[1] for f in first] == [
+        "A.md:2 mojibake]",
+        "A.md:3 broken-heading]",
+        "B.md:4 block]",
+        "C.md:2 plan]",
+        "C.md:4 placeholder]",
+    ]
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path: str, *args: object, **kwargs: object) -> int:
+        if str(path).endswith(".md"):
+            opened.append(str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", spy)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self}"))
+    assert [str(f) for f in check_vault(Vault(vault))] == first
+    assert opened == []
+    monkeypatch.undo()
+    (vault / "A.md").write_text("# A\nfine now\n", encoding="utf-8")
+    assert [str(f) for f in check_vault(Vault(vault))] == first[2:]
 
 
 # ---------------------------------------------------------------------------------------- the command

@@ -161,7 +161,9 @@ def test_an_index_entry_never_runs_code(tmp_path: Path, monkeypatch: pytest.Monk
     expected = Vault(root).records["Plans/Plan.md"]
     evil = pickle.dumps({"type": _Boom()})
     _sql(
-        root / INDEX_FILE, "UPDATE notes SET props = ?, detail = ? WHERE path = 'Plans/Plan.md'", (evil, evil)
+        root / INDEX_FILE,
+        "UPDATE notes SET props = ?, tasks = ?, outline = ? WHERE path = 'Plans/Plan.md'",
+        (evil, evil, evil),
     )
     vault = Vault(root)
     assert vault.summaries["Plans/Plan.md"].properties == expected.properties  # read again from the note

@@ -16,16 +16,19 @@ Each finding has a path, a 1-based line (None for the whole file), a severity an
 Errors are what makes a note wrong (counted wrong, or left alone by every edit); warnings are normal
 in a vault that is being written. Notes in the templates folder are checked for errors that stop them
 loading, but their placeholders and links are expected, so nothing else is reported for them.
-Pure over a Vault, apart from reading note text for the mojibake scan.
+Pure over a Vault: the per-note findings come from the index (see `text_checks`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .mojibake import find_mojibake
 from .progress import linked_targets
 from .vault import Vault
+
+if TYPE_CHECKING:
+    from .index_rows import NoteOutline, NoteSummary
 
 __all__ = ["Finding", "check_vault"]
 
@@ -57,18 +60,19 @@ def _heading_key(text: str) -> str:
 
 
 def check_vault(vault: Vault) -> list[Finding]:
-    """All findings, sorted by path and line: each note's record, and its text read once."""
+    """All findings, sorted by path and line: from each note's summary and outline (no note text is read
+    again: what the text alone decides is kept in the outline)."""
     findings: list[Finding] = []
-    records = vault.records
-    for record in records.values():
-        path = record.path
-        findings += [Finding(path, p.line, "error", p.code, p.message) for p in record.errors]
-        if record.is_template:
+    outlines = vault.outlines
+    for path, summary in vault.summaries.items():
+        findings += [Finding(path, p.line, "error", p.code, p.message) for p in summary.errors]
+        if summary.is_template:
             continue
-        for problem in record.warnings:
+        for problem in summary.warnings:
             severity = "error" if problem.code == "placeholder" else "warning"
             findings.append(Finding(path, problem.line, severity, problem.code, problem.message))
-        for line, text in record.placeholders:
+        outline = outlines[path]
+        for line, text in outline.placeholders:
             findings.append(
                 Finding(
                     path,
@@ -79,40 +83,19 @@ def check_vault(vault: Vault) -> list[Finding]:
                     "(fill it in, or run `vaultkit fix --placeholders`)",
                 )
             )
-        findings.extend(_check_links(vault, record.path))
-        findings.extend(_check_plan(vault, record.path))
-        text = _read_text(vault, record.path)
-        if text is not None:  # unreadable or not UTF-8: already an error of its own
-            findings.extend(_check_mojibake(path, text))
-            findings.extend(_check_blocks(path, text))
+        findings.extend(_check_links(vault, path, summary.type, outline))
+        findings.extend(_check_plan(vault, path, summary, outline))
+        findings += [Finding(path, line, "error", code, message) for line, code, message in outline.findings]
     findings.sort(key=lambda f: (f.path, f.line or 0, f.code, f.message))
     return findings
 
 
-def _read_text(vault: Vault, path: str) -> str | None:
-    """A note's text for the checks that need more than its record (read once for all of them)."""
-    try:
-        return (vault.root / path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _check_blocks(path: str, text: str) -> list[Finding]:
-    """Managed blocks rollup cannot fill (unknown kind, bad argument, broken markers): it leaves them."""
-    if "vaultkit:" not in text:
-        return []
-    from .summary import block_problems
-
-    return [Finding(path, line, "error", "block", message) for line, message in block_problems(text)]
-
-
-def _check_links(vault: Vault, path: str) -> list[Finding]:
+def _check_links(vault: Vault, path: str, note_type: str | None, outline: NoteOutline) -> list[Finding]:
     findings: list[Finding] = []
-    record = vault.records[path]
-    for link in record.links:
+    for link in outline.links:
         if not link.target and link.heading is None:
             continue
-        if link.source == "property:plan" and _plan_checked(record.type):
+        if link.source == "property:plan" and _plan_checked(note_type):
             continue  # `_check_plan` reports it, as an error
         resolution = vault.resolve(link.target, path)
         if resolution.path is None:
@@ -138,7 +121,7 @@ def _check_links(vault: Vault, path: str) -> list[Finding]:
                     f"{resolution.path} (also: {others}); write the folder to be exact",
                 )
             )
-        target = vault.records.get(resolution.path)
+        target = vault.outlines.get(resolution.path)
         if link.heading and target is not None and not link.heading.startswith("^"):
             wanted = _heading_key(link.heading.split("#")[-1])
             if wanted not in {_heading_key(h.text) for h in target.headings}:
@@ -159,13 +142,12 @@ def _plan_checked(note_type: str | None) -> bool:
     return note_type != "plan"
 
 
-def _check_plan(vault: Vault, path: str) -> list[Finding]:
-    record = vault.records[path]
-    if "plan" not in record.properties or not _plan_checked(record.type):
+def _check_plan(vault: Vault, path: str, summary: NoteSummary, outline: NoteOutline) -> list[Finding]:
+    if "plan" not in summary.properties or not _plan_checked(summary.type):
         return []
-    value = record.properties.get("plan")
+    value = summary.properties.get("plan")
     targets = linked_targets(value)
-    lines = {link.target: link.line for link in reversed(record.links) if link.source == "property:plan"}
+    lines = {link.target: link.line for link in reversed(outline.links) if link.source == "property:plan"}
     first = min(lines.values(), default=None)
     if not targets:
         if value in (None, "", []):
@@ -179,7 +161,7 @@ def _check_plan(vault: Vault, path: str) -> list[Finding]:
     for target in targets:
         resolved = vault.resolve_path(target, path)
         line = lines.get(target, first)
-        target_record = vault.records.get(resolved) if resolved else None
+        target_record = vault.summaries.get(resolved) if resolved else None
         if target_record is None:
             findings.append(
                 Finding(
@@ -205,23 +187,3 @@ def _check_plan(vault: Vault, path: str) -> list[Finding]:
             )
     return findings
 
-
-def _check_mojibake(path: str, text: str) -> list[Finding]:
-    """One error per line with mojibake, naming each garbled piece and what it should read."""
-    findings = []
-    for hit in find_mojibake(text.removeprefix("\ufeff")):
-        pieces = dict.fromkeys((fix.before, fix.after) for fix in hit.fixes) or {(hit.text, hit.fixed): None}
-        shown = list(pieces)[:4]
-        more = ", …" if len(pieces) > len(shown) else ""
-        pairs = ", ".join(f"{bad!r} should read {good!r}" for bad, good in shown) + more
-        findings.append(
-            Finding(
-                path,
-                hit.line,
-                "error",
-                "mojibake",
-                f"garbled characters (UTF-8 read as another encoding): {pairs}; "
-                "run `vaultkit fix --encoding`",
-            )
-        )
-    return findings

@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from .index_rows import (
     FLAG_RECHECK,
-    Detail,
+    NoteOutline,
     NoteSummary,
+    Outline,
+    build_outline,
     build_record,
     decode,
     encode,
@@ -61,10 +63,10 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE notes (
     path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, hash BLOB NOT NULL,
     title TEXT NOT NULL, type TEXT, done INTEGER NOT NULL, open INTEGER NOT NULL,
-    cancelled INTEGER NOT NULL, flags INTEGER NOT NULL, props BLOB, problems BLOB, detail BLOB
+    cancelled INTEGER NOT NULL, flags INTEGER NOT NULL, props BLOB, problems BLOB, tasks BLOB, outline BLOB
 ) WITHOUT ROWID;
 """
-_INSERT = "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 # Entries that no code of ours wrote (SQLite checks them in C, before Python reads a row).
 _INVALID_ROWS = """
 SELECT count(*) FROM notes WHERE typeof(path) != 'text' OR typeof(mtime_ns) != 'integer'
@@ -72,7 +74,8 @@ SELECT count(*) FROM notes WHERE typeof(path) != 'text' OR typeof(mtime_ns) != '
     OR typeof(type) NOT IN ('text', 'null') OR typeof(done) != 'integer' OR typeof(open) != 'integer'
     OR typeof(cancelled) != 'integer' OR typeof(flags) != 'integer' OR done < 0 OR open < 0
     OR cancelled < 0 OR flags < 0 OR typeof(props) NOT IN ('blob', 'null')
-    OR typeof(problems) NOT IN ('blob', 'null') OR typeof(detail) NOT IN ('blob', 'null')
+    OR typeof(problems) NOT IN ('blob', 'null') OR typeof(tasks) NOT IN ('blob', 'null')
+    OR typeof(outline) NOT IN ('blob', 'null') OR (tasks IS NULL) != (outline IS NULL)
 """
 
 
@@ -98,7 +101,9 @@ class NoteIndex:
         self._fingerprint = fingerprint(statuses, templates)
         self._conn: sqlite3.Connection | None = None
         self._stats: dict[str, tuple[int, int, bytes, int]] = {}
-        self._details: dict[str, Detail] = {}
+        # A note's detail, in its two parts (`index_rows.Detail`): the outline may be known without the tasks.
+        self._tasks: dict[str, Any] = {}
+        self._outlines: dict[str, Outline] = {}
         self.summaries: dict[str, NoteSummary] = {}
         #: What the last `sync` did: notes parsed, notes hashed but unchanged, entries removed.
         self.last_sync = (0, 0, 0)
@@ -230,18 +235,23 @@ class NoteIndex:
             parts = (*parts[:5], flags, *parts[6:])
             self._stats[path] = (mtime, size, digest, flags)
             self.summaries[path] = NoteSummary.from_parts(path, parts)
-            self._details.pop(path, None)
+            self._forget_detail(path)
+            blobs: tuple[bytes | None, bytes | None] = (None, None)
             if detail is not None:
-                self._details[path] = detail
-            blob = encode(detail) if detail is not None else None
-            rows.append(("row", path, mtime, size, digest, *parts, blob))
+                self._tasks[path], self._outlines[path] = detail
+                blobs = (encode(detail[0]), encode(detail[1]))
+            rows.append(("row", path, mtime, size, digest, *parts, *blobs))
         for path in removed:
             self._stats.pop(path, None)
             self.summaries.pop(path, None)
-            self._details.pop(path, None)
+            self._forget_detail(path)
         self.last_sync = (count - hashed, hashed, len(removed))
         if rows or removed:
             self._write(rows, removed)
+
+    def _forget_detail(self, path: str) -> None:
+        self._tasks.pop(path, None)
+        self._outlines.pop(path, None)
 
     # ------------------------------------------------------------------------------------ writing
 
@@ -292,11 +302,13 @@ class NoteIndex:
             counts = summary.counts
             found = summary.errors + summary.warnings
             problems = tuple((p.line, p.message, p.severity, p.code) for p in found)
-            detail = self._details.get(path)
+            tasks, outline = self._tasks.get(path), self._outlines.get(path)
+            whole = tasks is not None and outline is not None
             yield (
                 path, mtime, size, digest, summary.title, summary.type, counts.done, counts.open,
                 counts.cancelled, flags, encode(summary.properties) if summary.properties else None,
-                encode(problems) if problems else None, encode(detail) if detail is not None else None,
+                encode(problems) if problems else None, encode(tasks) if whole else None,
+                encode(outline) if whole else None,
             )  # fmt: skip
 
     # ------------------------------------------------------------------------------------ records
@@ -307,29 +319,45 @@ class NoteIndex:
 
     def records(self, paths: Iterable[str]) -> dict[str, NoteRecord]:
         wanted = [p for p in paths if p in self.summaries]
-        missing = [p for p in wanted if p not in self._details]
+        self._complete(wanted, self._tasks, "tasks")
+        self._complete(wanted, self._outlines, "outline")
+        return {
+            p: build_record(self.summaries[p], (self._tasks[p], self._outlines[p])) for p in wanted
+        }
+
+    def outlines(self, paths: Iterable[str]) -> dict[str, NoteOutline]:
+        """The outline of each indexed note at `paths`: its full record but the tasks (what `check` reads)."""
+        wanted = [p for p in paths if p in self.summaries]
+        self._complete(wanted, self._outlines, "outline")
+        return {p: build_outline(self._outlines[p]) for p in wanted}
+
+    def _complete(self, wanted: list[str], known: dict[str, Any], column: str) -> None:
+        """Make `known` (`_tasks` or `_outlines`) hold every path in `wanted`: from the index file where it
+        has them, else by parsing the notes in full (which fills both parts)."""
+        missing = [p for p in wanted if p not in known]
         if missing and self._conn is not None:
-            self._fetch_details(missing)
-            missing = [p for p in missing if p not in self._details]
+            self._fetch(missing, known, column)
+            missing = [p for p in missing if p not in known]
         if missing:
             todo = [(p, None, self.is_template(p)) for p in missing]
             self._apply(self._parse(todo, detail=True), [])
-        return {p: build_record(self.summaries[p], self._details[p]) for p in wanted}
 
-    def _fetch_details(self, paths: list[str]) -> None:
+    def _fetch(self, paths: list[str], known: dict[str, Any], column: str) -> None:
         assert self._conn is not None
+        assert column in ("tasks", "outline")
         try:
             if len(paths) > 500:
-                rows = self._conn.execute("SELECT path, detail FROM notes WHERE detail IS NOT NULL")
+                rows = self._conn.execute(f"SELECT path, {column} FROM notes WHERE {column} IS NOT NULL")
             else:
                 marks = ",".join("?" * len(paths))
                 rows = self._conn.execute(
-                    f"SELECT path, detail FROM notes WHERE path IN ({marks}) AND detail IS NOT NULL", paths
+                    f"SELECT path, {column} FROM notes WHERE path IN ({marks}) AND {column} IS NOT NULL",
+                    paths,
                 )
             for path, blob in rows:
-                if path in self.summaries and path not in self._details:
+                if path in self.summaries and path not in known:
                     try:
-                        self._details[path] = decode(blob)
+                        known[path] = decode(blob)
                     except ValueError:
                         continue  # parsed again by the caller
         except sqlite3.Error as exc:

@@ -6,8 +6,10 @@ and problems. So the index keeps two layers per note:
 
 - the summary (`NoteSummary`): title, type, properties, counts, errors and warnings. It is computed from
   the file with the fast counting scanner, stored as plain columns, and loaded for every note on every run;
-- the detail: tasks, headings, links, tags and placeholders, as plain tuples. It is computed the first time
-  a command asks for a note's full record and then kept.
+- the detail, computed the first time a command asks for a note's full record and then kept, in two
+  parts: the tasks, and the outline (headings, links, tags, placeholders, and the findings its text alone
+  decides, such as mojibake). `check` reads outlines only, which keeps it from building half a million
+  tasks it never looks at, and from reading any note's text again.
 
 `build_record` joins both into a `NoteRecord` equal to `NoteRecord.from_note(Note.load(path), path)`; the
 tests hold every part of this module to that. Values are stored with pickle, and read back through an
@@ -27,8 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import NoteError, Problem
 from .tasks import TaskCounts, TaskStatuses
+from .text_checks import TextFinding
 
 if TYPE_CHECKING:  # the parsing modules load markdown-it and PyYAML: only when a note is parsed
+    from .links import Link
+    from .markdown import Heading
     from .record import NoteRecord
 
 __all__ = [
@@ -36,7 +41,9 @@ __all__ = [
     "FLAG_MARKERS",
     "FLAG_RECHECK",
     "FLAG_TEMPLATE",
+    "NoteOutline",
     "NoteSummary",
+    "build_outline",
     "build_record",
     "decode",
     "detail_of_record",
@@ -63,9 +70,23 @@ def _field_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
 
 # (title, type, done, open, cancelled, flags, properties blob, problems blob): the summary columns.
 SummaryParts = tuple[str, str | None, int, int, int, int, bytes | None, bytes | None]
-# (tasks, headings, links, tags, placeholders) as tuples of field values.
+# Tasks, headings and links as tuples of field values.
 _Rows = tuple[tuple[Any, ...], ...]
-Detail = tuple[_Rows, _Rows, _Rows, tuple[str, ...], tuple[tuple[int, str], ...]]
+# (headings, links, tags, placeholders, text findings): what `check` reads of a note.
+Outline = tuple[_Rows, _Rows, tuple[str, ...], tuple[tuple[int, str], ...], tuple[TextFinding, ...]]
+# (tasks, outline): a note's detail, stored as two values so that either is read without the other.
+Detail = tuple[_Rows, Outline]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NoteOutline:
+    """A note's headings, links, tags, placeholders and text findings: its full record but the tasks."""
+
+    headings: tuple[Heading, ...]
+    links: tuple[Link, ...]
+    tags: tuple[str, ...]
+    placeholders: tuple[tuple[int, str], ...]
+    findings: tuple[TextFinding, ...]
 
 
 # ---------------------------------------------------------------------------------------------- storage
@@ -296,14 +317,31 @@ def parts_of_record(record: NoteRecord, data: bytes | None) -> SummaryParts:
     )
 
 
-def detail_of_record(record: NoteRecord) -> Detail:
+def detail_of_record(record: NoteRecord, findings: tuple[TextFinding, ...] = ()) -> Detail:
     task_fields, heading_fields, link_fields = _field_names()
     return (
         tuple(tuple(getattr(t, name) for name in task_fields) for t in record.tasks),
-        tuple(tuple(getattr(h, name) for name in heading_fields) for h in record.headings),
-        tuple(tuple(getattr(link, name) for name in link_fields) for link in record.links),
-        record.tags,
-        record.placeholders,
+        (
+            tuple(tuple(getattr(h, name) for name in heading_fields) for h in record.headings),
+            tuple(tuple(getattr(link, name) for name in link_fields) for link in record.links),
+            record.tags,
+            record.placeholders,
+            findings,
+        ),
+    )
+
+
+def build_outline(outline: Outline) -> NoteOutline:
+    from .links import Link
+    from .markdown import Heading
+
+    headings, links, tags, placeholders, findings = outline
+    return NoteOutline(
+        tuple(Heading(*h) for h in headings),
+        tuple(Link(*link) for link in links),
+        tuple(tags),
+        tuple(placeholders),
+        tuple(findings),
     )
 
 
@@ -314,7 +352,7 @@ def build_record(summary: NoteSummary, detail: Detail) -> NoteRecord:
     from .record import NoteRecord
     from .tasks import Task
 
-    tasks, headings, links, tags, placeholders = detail
+    tasks, (headings, links, tags, placeholders, _findings) = detail
     return NoteRecord(
         path=summary.path,
         title=summary.title,
@@ -401,6 +439,17 @@ def summary_parts(
 def full_parts(
     path: str, data: bytes | None, reason: str | None, statuses: TaskStatuses, is_template: bool
 ) -> tuple[SummaryParts, Detail]:
-    """Summary and detail of one note from its bytes: `NoteRecord.from_note`, as `Vault` always built it."""
+    """Summary and detail of one note from its bytes: `NoteRecord.from_note`, as `Vault` always built it,
+    and the findings its text decides (none for a note that cannot be read or is not UTF-8)."""
     record = _record(path, data, reason, statuses, is_template)
-    return parts_of_record(record, data), detail_of_record(record)
+    findings: tuple[TextFinding, ...] = ()
+    if data is not None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            from .text_checks import text_findings
+
+            findings = text_findings(text)
+    return parts_of_record(record, data), detail_of_record(record, findings)

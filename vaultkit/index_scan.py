@@ -23,13 +23,14 @@ from .tasks import TaskStatuses
 
 __all__ = ["RACY_NS", "fingerprint", "parse_batch", "pool_context", "unchanged"]
 
-FORMAT_VERSION = 2  # 2: SHA-256 content hashes
+FORMAT_VERSION = 3  # 2: SHA-256 content hashes; 3: tasks and outline stored apart, text findings
 #: A file modified less than this before it was indexed is hashed again next time (nanoseconds).
 RACY_NS = 2_000_000_000
 # The modules whose code decides what a record holds: a change to any of them invalidates an index.
 _RECORD_MODULES = (
     "blockrules", "comments", "errors", "fastblocks", "fastprops", "fastscan", "frontmatter", "index_rows",
-    "index_scan", "links", "markdown", "note", "record", "tasks", "yaml_format", "yaml_safe",
+    "index_scan", "links", "markdown", "mojibake", "note", "record", "summary", "tasks", "text_checks",
+    "yaml_format", "yaml_safe",
 )  # fmt: skip
 
 # One parsed note: (path, mtime_ns, size, hash, flags to add, summary parts, detail or None).
@@ -45,7 +46,7 @@ def _code_fingerprint() -> str:
             digest.update((here / f"{name}.py").read_bytes())
         except OSError:
             digest.update(name.encode())
-    for package in ("markdown_it", "yaml"):  # their files, not an import: a warm run loads neither
+    for package in ("markdown_it", "yaml", "ftfy"):  # their files, not an import: a warm run loads neither
         spec = importlib.util.find_spec(package)
         origin = spec.origin if spec is not None else None
         try:

@@ -245,3 +245,25 @@ def check_one_changed(ctx: Context) -> Run:
     _checked(ctx)
     ctx.touch_note()
     return Run(ctx.vaultkit("check", "--json"), ctx.check_findings)
+
+
+def _every_task(ctx: Context) -> Callable[[str], str | None]:
+    """`tasks --json` must list every task line of the ground truth, templates left out."""
+
+    def check(stdout: str) -> str | None:
+        found = {(t["path"], t["line"]) for t in json.loads(stdout)["tasks"]}
+        want = {
+            (path, line)
+            for path, note in ctx.truth["notes"].items()
+            if not path.startswith("Templates/")
+            for line in note["task_lines"]
+        }
+        return None if found == want else f"{len(found)} tasks listed, {len(want)} in the ground truth"
+
+    return check
+
+
+@case("tasks --json, every task (index holds the details)", requires=has_command("tasks"))
+def tasks_all(ctx: Context) -> Run:
+    _checked(ctx)
+    return Run(ctx.vaultkit("tasks", "--json"), _every_task(ctx), ok_codes=(0,))

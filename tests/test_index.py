@@ -295,3 +295,34 @@ def test_the_index_knows_which_notes_hold_block_markers(tmp_path: Path) -> None:
     (root / "Journal.md").write_text(JOURNAL + block)
     summary = vault.index.update("Journal.md")
     assert summary is not None and summary.markers is True
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_iter_records_equals_records_and_keeps_no_tasks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """One pass over many notes: the same records as `records`, in the order asked, batch by batch, and
+    nothing kept in memory where the index file holds it (the file does, afterwards, for every note)."""
+    root = small_vault(tmp_path)
+    if parallel:
+        monkeypatch.setattr(index_module, "PARALLEL_MIN", 2)
+        monkeypatch.setattr(index_module, "_CHUNK", 3)
+    vault = Vault(root)
+    vault.index.workers = 2
+    paths = list(reversed(vault.note_paths))
+    expected = {p: reference(vault, p) for p in paths}
+    streamed = list(vault.index.iter_records(paths, batch=3))
+    assert [r.path for r in streamed] == paths
+    assert {r.path: r for r in streamed} == expected
+    assert vault.index._tasks == {}
+    again = Vault(root)
+    assert list(again.index.iter_records(paths, batch=2)) == streamed
+    assert again.index._stored_details() == set(paths)
+
+
+def test_iter_records_in_a_read_only_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small_vault(tmp_path)
+    monkeypatch.setattr(NoteIndex, "_create", lambda self, new: (_ for _ in ()).throw(PermissionError("ro")))
+    vault = Vault(root)
+    paths = vault.note_paths
+    assert {r.path: r for r in vault.iter_records(paths)} == {p: reference(vault, p) for p in paths}

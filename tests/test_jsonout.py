@@ -72,3 +72,24 @@ def test_a_status_shaped_document() -> None:
     assert dumps({"when": dt.date(2026, 11, 22), "keys": {1: "a"}}, _json_default) == reference(
         {"when": dt.date(2026, 11, 22), "keys": {1: "a"}}
     )
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(VALUES, max_size=4), max_size=4), KEYS)
+def test_dumps_list_is_dumps_of_the_joined_chunks(chunks: list[list[Any]], key: str) -> None:
+    from vaultkit.jsonout import dumps_list
+
+    joined = [item for chunk in chunks for item in chunk]
+    assert "".join(dumps_list(key, chunks, default=_json_default)) == reference({key: joined})
+
+
+def test_dumps_list_of_tables_in_chunks() -> None:
+    from vaultkit.jsonout import dumps_list
+
+    rows = [
+        {"path": f"N{i}.md", "line": i, "dates": {"due": dt.date(2026, 1, i + 1)} if i % 2 else {}}
+        for i in range(9)
+    ]
+    chunks = [rows[:4], [], rows[4:5], rows[5:]]
+    assert "".join(dumps_list("tasks", chunks, default=_json_default)) == reference({"tasks": rows})
+    assert "".join(dumps_list("tasks", [[], []])) == '{\n  "tasks": []\n}'

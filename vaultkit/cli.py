@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -17,6 +17,8 @@ import click
 
 if TYPE_CHECKING:
     from .note import Note
+    from .record import NoteRecord
+    from .tasks import Task
     from .vault import Vault
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -301,36 +303,52 @@ def tasks(
     if only_open and only_done:
         raise click.UsageError("--open and --done exclude each other")
     vault = open_vault(vault_path)
-    paths = [resolve_note(vault, n) for n in notes] if notes else [r.path for r in vault.notes()]
-    found = []
-    for path in dict.fromkeys(paths):
-        for task in vault.records[path].tasks:
-            if (only_open and not task.open) or (only_done and not task.done):
-                continue
-            found.append({"path": path, **task.as_dict()})
+    if notes:
+        paths = list(dict.fromkeys(resolve_note(vault, n) for n in notes))
+    else:
+        paths = [path for path, summary in vault.summaries.items() if not summary.is_template]
+    wanted = (lambda task: task.open) if only_open else (lambda task: task.done) if only_done else None
+    # Note by note, never the whole vault's tasks at once (10,000 notes hold half a million).
+    per_note = (
+        (record, [t for t in record.tasks if wanted is None or wanted(t)])
+        for record in vault.iter_records(paths)
+    )
     if as_json:
-        emit_json({"tasks": found})
+        from .jsonout import dumps_list
+
+        chunks = ([{"path": r.path, **t.as_dict()} for t in found] for r, found in per_note)
+        for piece in dumps_list("tasks", chunks, default=_json_default):
+            click.echo(piece, nl=False)
+        click.echo()
         return
-    click.echo(render_tasks(vault, found) if found else "no tasks")
+    printed = False
+    for line in render_tasks(per_note):
+        click.echo(line)
+        printed = True
+    if not printed:
+        click.echo("no tasks")
 
 
-def render_tasks(vault: Vault, found: list[dict[str, Any]]) -> str:
-    """Tasks grouped by note: a header line with the note's progress, then `line  [s] text` rows."""
+def render_tasks(groups: Iterable[tuple[NoteRecord, list[Task]]]) -> Iterator[str]:
+    """Tasks grouped by note, a line at a time: a header line with the note's progress, then `line  [s]
+    text` rows, then a total (nothing when there are no tasks). Only each row's text is kept while the
+    groups are read: line numbers are aligned to the widest, which is known at the end."""
     from .progress import progress_bar
 
-    out: list[str] = []
-    width = max(len(str(item["line"])) for item in found)
-    current = None
-    for item in found:
-        if item["path"] != current:
-            current = item["path"]
-            counts = vault.records[current].counts
-            out.append(f"{current}  {counts.done}/{counts.total} done  {progress_bar(counts.progress)}")
-        indent = "  " * item["level"]
-        out.append(f"  {str(item['line']).rjust(width)}  {indent}[{item['status']}] {item['text']}")
-    notes = len({item["path"] for item in found})
-    out.append(f"{plural(len(found), 'task')} in {plural(notes, 'note')}")
-    return "\n".join(out)
+    shown: list[tuple[str, list[tuple[int, str]]]] = []
+    for record, found in groups:
+        if found:
+            counts = record.counts
+            header = f"{record.path}  {counts.done}/{counts.total} done  {progress_bar(counts.progress)}"
+            shown.append((header, [(t.line, f"{'  ' * t.level}[{t.status}] {t.text}") for t in found]))
+    if not shown:
+        return
+    width = max(len(str(line)) for _, rows in shown for line, _ in rows)
+    for header, rows in shown:
+        yield header
+        yield from (f"  {str(line).rjust(width)}  {row}" for line, row in rows)
+    total = sum(len(rows) for _, rows in shown)
+    yield f"{plural(total, 'task')} in {plural(len(shown), 'note')}"
 
 
 def _show_value(value: object) -> str:

@@ -215,7 +215,10 @@ class NoteIndex:
             for batch in results:
                 yield from batch
 
-    def _apply(self, parsed: Iterable[Any], removed: list[str]) -> None:
+    def _apply(self, parsed: Iterable[Any], removed: list[str], keep: bool = True) -> None:
+        """Take parsed notes in: their summaries, and their detail (kept in memory too, unless `keep` is
+        False and the index file holds it); write what changed to the index file."""
+        keep = keep or not self.persist
         rows = []
         count = hashed = 0
         for item in parsed:
@@ -238,7 +241,8 @@ class NoteIndex:
             self._forget_detail(path)
             blobs: tuple[bytes | None, bytes | None] = (None, None)
             if detail is not None:
-                self._tasks[path], self._outlines[path] = detail
+                if keep:
+                    self._tasks[path], self._outlines[path] = detail
                 blobs = (encode(detail[0]), encode(detail[1]))
             rows.append(("row", path, mtime, size, digest, *parts, *blobs))
         for path in removed:
@@ -324,6 +328,44 @@ class NoteIndex:
         return {
             p: build_record(self.summaries[p], (self._tasks[p], self._outlines[p])) for p in wanted
         }
+
+    def iter_records(self, paths: Iterable[str], batch: int = 500) -> Iterator[NoteRecord]:
+        """The full records of the indexed notes at `paths`, in order, holding only `batch` in memory.
+
+        For one pass over many notes (`vaultkit tasks` over a whole vault: half a million tasks on 10,000
+        notes). Notes never parsed in full are parsed first, all at once (in parallel) and straight into
+        the index file; then the tasks are read back from it batch by batch and not kept. A vault whose
+        index cannot be written keeps them in memory instead, as `records` does.
+        """
+        wanted = [p for p in paths if p in self.summaries]
+        stored = self._stored_details() if self._conn is not None else set()
+        missing = [p for p in wanted if p not in self._tasks and p not in stored]
+        if missing:
+            todo = [(p, None, self.is_template(p)) for p in missing]
+            self._apply(self._parse(todo, detail=True), [], keep=False)
+        for start in range(0, len(wanted), batch):
+            chunk = wanted[start : start + batch]
+            tasks = {p: self._tasks[p] for p in chunk if p in self._tasks}
+            outlines = {p: self._outlines[p] for p in chunk if p in self._outlines}
+            if self._conn is not None:
+                self._fetch([p for p in chunk if p not in tasks], tasks, "tasks")
+                self._fetch([p for p in chunk if p not in outlines], outlines, "outline")
+            unread = [p for p in chunk if p not in tasks or p not in outlines]
+            if unread:  # an entry that did not decode, or a note that vanished from the index file
+                self._complete(unread, self._tasks, "tasks")
+                self._complete(unread, self._outlines, "outline")
+                tasks.update((p, self._tasks[p]) for p in unread)
+                outlines.update((p, self._outlines[p]) for p in unread)
+            for path in chunk:
+                yield build_record(self.summaries[path], (tasks[path], outlines[path]))
+
+    def _stored_details(self) -> set[str]:
+        """The paths whose detail the index file holds (a column test: no blob is read)."""
+        assert self._conn is not None
+        try:
+            return {row[0] for row in self._conn.execute("SELECT path FROM notes WHERE tasks IS NOT NULL")}
+        except sqlite3.Error:
+            return set()
 
     def outlines(self, paths: Iterable[str]) -> dict[str, NoteOutline]:
         """The outline of each indexed note at `paths`: its full record but the tasks (what `check` reads)."""

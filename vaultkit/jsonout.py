@@ -11,10 +11,10 @@ so the output is exactly what `json.dumps` writes (a property test holds it to t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-__all__ = ["dumps"]
+__all__ = ["dumps", "dumps_list"]
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 # The C accelerators (absent on other Python implementations: then `dumps` is plain `json.dumps`).
@@ -131,3 +131,25 @@ def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
         return json.dumps(value, indent=2, ensure_ascii=False, default=default)
     fallback = default if default is not None else json.JSONEncoder().default
     return _Encoder(fallback).encode(value, 0)
+
+
+def dumps_list(
+    key: str, chunks: Iterable[list[Any]], default: Callable[[Any], Any] | None = None
+) -> Iterator[str]:
+    """`dumps({key: [*items of every chunk]})` in pieces, one per chunk: a long list (every task of a
+    vault) is written as it is made, and never held whole, as a string or as a list."""
+    fallback = default if default is not None else json.JSONEncoder().default
+    encoder = _Encoder(fallback) if _MAKE is not None else None
+    yield "{\n  " + _STR(key) + ": ["
+    first = True
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if encoder is None:
+            items = [_reference(item, 2, fallback) for item in chunk]
+        else:
+            rows = encoder.records(chunk, 2) if len(chunk) > 1 and type(chunk[0]) is dict else None
+            items = rows if rows is not None else [encoder.encode(item, 2) for item in chunk]
+        yield ("\n    " if first else ",\n    ") + ",\n    ".join(items)
+        first = False
+    yield "]\n}" if first else "\n  ]\n}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,6 +153,11 @@ class Vault:
         """Every note's outline (headings, links, tags, placeholders, text findings) by path: a full record
         but the tasks, which is what `check` reads (10,000 notes hold half a million tasks)."""
         return self.index.outlines(self._paths)
+
+    def iter_records(self, paths: Iterable[str]) -> Iterator[NoteRecord]:
+        """Full records of the notes at `paths`, in order, a batch at a time and not kept: for one pass over
+        many notes, where `records` would hold every task of the vault in memory at once."""
+        return self.index.iter_records(paths)
 
     def notes(self, *, templates: bool = False) -> Iterator[NoteRecord]:
         """Records of the vault's notes (templates left out unless asked for)."""

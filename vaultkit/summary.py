@@ -21,8 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
+from .fastscan import code_lines
 from .frontmatter import newline_of, parse_frontmatter, split_lines
 from .markdown import mask_comments
 from .progress import linked_targets
@@ -53,15 +52,6 @@ _ARG_RE = re.compile(r"""[ \t]+([A-Za-z][\w-]*)=("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[
 _KIND_RE = re.compile(r"[\w-]+")
 
 
-def _code_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True})
-    md.disable("inline")
-    return md
-
-
-_MD = _code_parser()
-
-
 @dataclass(frozen=True, slots=True)
 class Block:
     """A well-formed managed block. `begin`/`end` index its marker lines in `split_lines(body)`."""
@@ -82,10 +72,7 @@ class Block:
 
 def _marker_lines(lines: list[str], body: str) -> list[int]:
     """Indexes of lines that may be markers: not in fenced or indented code, not in a `%%comment%%`."""
-    code: set[int] = set()
-    for token in _MD.parse(body):
-        if token.type in ("fence", "code_block") and token.map:
-            code.update(range(token.map[0], token.map[1]))
+    code = code_lines(body)
     visible = split_lines(mask_comments(body, code)) if "%%" in body else lines
     return [
         i

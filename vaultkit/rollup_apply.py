@@ -299,6 +299,7 @@ def _summary_data(model: RollupModel, settings: RollupSettings, vault: Vault) ->
         done_statuses=settings.done_statuses,
         bar_width=settings.bar_width,
         journal_limit=settings.journal_limit,
+        open_tasks_limit=settings.open_tasks_limit,
         due_key=settings.names["due"],
         date_key=settings.names["date"],
     )

@@ -6,7 +6,9 @@ markers stay out of the way, and they survive every editor. Kinds:
 
     plans                       every plan: status, progress bar, tasks, milestones, next milestone
     milestones [plan="[[X]]"]   milestones (of one plan): plan, due date, status, progress
-    open-tasks [plan="[[X]]"]   open tasks grouped by note, soonest 📅 due first, linked to their heading
+    open-tasks [plan="[[X]]"] [limit=N]
+                                open tasks grouped by note, soonest 📅 due first, linked to their heading;
+                                the first N (default 50), then a line saying how many are left out
     journal [limit=N]           the latest journal entries with their done/total
 
 Output is plain Markdown, deterministic (stable sorts, no timestamps), and never contains a checkbox, so a
@@ -41,7 +43,7 @@ __all__ = [
 KINDS: dict[str, frozenset[str]] = {
     "plans": frozenset(),
     "milestones": frozenset({"plan"}),
-    "open-tasks": frozenset({"plan"}),
+    "open-tasks": frozenset({"plan", "limit"}),
     "journal": frozenset({"limit"}),
 }
 """Every block kind and the arguments it accepts."""

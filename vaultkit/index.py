@@ -15,6 +15,8 @@ Parsing 10,000 notes takes seconds; reading back what was parsed last time takes
   decode is parsed again. When the index cannot be written (read-only vault, another writer holding the
   lock), vaultkit works from memory and says nothing: the index is a cache.
 - Many notes to parse (a first run) are parsed in a process pool across the machine's cores.
+- Beside a note's detail the index keeps the earliest due date of its open tasks (`open_dues`), so an
+  open-tasks block orders notes from the index and builds the tasks of the notes it shows only.
 
 The index answers one path at a time too (`update`), which is what the watcher uses.
 """
@@ -22,6 +24,7 @@ The index answers one path at a time too (`update`), which is what the watcher u
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -35,6 +38,7 @@ from .index_rows import (
     build_record,
     decode,
     encode,
+    open_due,
 )
 from .index_scan import FORMAT_VERSION, fingerprint, parse_batch, pool_context, unchanged
 from .tasks import TaskCounts, TaskStatuses
@@ -55,16 +59,20 @@ INDEX_FILE = Path(".vaultkit") / "index.sqlite"
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_MIN = 300
 _CHUNK = 48
+#: Notes whose detail `open_dues` parses are stored this many at a time (their detail is not kept).
+_STORE_CHUNK = 500
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE notes (
     path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, hash BLOB NOT NULL,
     title TEXT NOT NULL, type TEXT, done INTEGER NOT NULL, open INTEGER NOT NULL,
-    cancelled INTEGER NOT NULL, flags INTEGER NOT NULL, props BLOB, problems BLOB, detail BLOB
+    cancelled INTEGER NOT NULL, flags INTEGER NOT NULL, props BLOB, problems BLOB, detail BLOB,
+    due INTEGER
 ) WITHOUT ROWID;
 """
-_INSERT = "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# `due`: the earliest due date of the note's open tasks (`index_rows.open_due`), set with the detail.
+_INSERT = "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 # Entries that no code of ours wrote (SQLite checks them in C, before Python reads a row).
 _INVALID_ROWS = """
 SELECT count(*) FROM notes WHERE typeof(path) != 'text' OR typeof(mtime_ns) != 'integer'
@@ -73,6 +81,7 @@ SELECT count(*) FROM notes WHERE typeof(path) != 'text' OR typeof(mtime_ns) != '
     OR typeof(cancelled) != 'integer' OR typeof(flags) != 'integer' OR done < 0 OR open < 0
     OR cancelled < 0 OR flags < 0 OR typeof(props) NOT IN ('blob', 'null')
     OR typeof(problems) NOT IN ('blob', 'null') OR typeof(detail) NOT IN ('blob', 'null')
+    OR typeof(due) NOT IN ('integer', 'null') OR due < 0 OR (detail IS NULL) != (due IS NULL)
 """
 
 
@@ -99,6 +108,7 @@ class NoteIndex:
         self._conn: sqlite3.Connection | None = None
         self._stats: dict[str, tuple[int, int, bytes, int]] = {}
         self._details: dict[str, Detail] = {}
+        self._dues: dict[str, int] = {}  # `open_due` of the notes whose detail is known
         self.summaries: dict[str, NoteSummary] = {}
         #: What the last `sync` did: notes parsed, notes hashed but unchanged, entries removed.
         self.last_sync = (0, 0, 0)
@@ -124,13 +134,14 @@ class NoteIndex:
                 "problems FROM notes"
             ).fetchall()
             stats, summaries = self._rows(rows)
+            dues = dict(conn.execute("SELECT path, due FROM notes WHERE due IS NOT NULL").fetchall())
             for summary in summaries.values():
                 summary._repair = self._repair
         except (sqlite3.Error, ValueError, TypeError) as exc:
             self._discard(f"unreadable ({exc})")
             return
         self._conn = conn
-        self._stats, self.summaries = stats, summaries
+        self._stats, self.summaries, self._dues = stats, summaries, dues
 
     @staticmethod
     def _rows(rows: list[Any]) -> tuple[dict[str, tuple[int, int, bytes, int]], dict[str, NoteSummary]]:
@@ -210,7 +221,9 @@ class NoteIndex:
             for batch in results:
                 yield from batch
 
-    def _apply(self, parsed: Iterable[Any], removed: list[str]) -> None:
+    def _apply(self, parsed: Iterable[Any], removed: list[str], *, keep: bool = True) -> None:
+        """Take parsed notes in and store them. `keep`: hold their details in memory too (else they are
+        read back from the index file when asked for, which `open_dues` relies on for thousands)."""
         rows = []
         count = hashed = 0
         for item in parsed:
@@ -231,14 +244,19 @@ class NoteIndex:
             self._stats[path] = (mtime, size, digest, flags)
             self.summaries[path] = NoteSummary.from_parts(path, parts)
             self._details.pop(path, None)
+            self._dues.pop(path, None)
+            due = None
             if detail is not None:
-                self._details[path] = detail
+                due = self._dues[path] = open_due(detail)
+                if keep:
+                    self._details[path] = detail
             blob = encode(detail) if detail is not None else None
-            rows.append(("row", path, mtime, size, digest, *parts, blob))
+            rows.append(("row", path, mtime, size, digest, *parts, blob, due))
         for path in removed:
             self._stats.pop(path, None)
             self.summaries.pop(path, None)
             self._details.pop(path, None)
+            self._dues.pop(path, None)
         self.last_sync = (count - hashed, hashed, len(removed))
         if rows or removed:
             self._write(rows, removed)
@@ -297,6 +315,7 @@ class NoteIndex:
                 path, mtime, size, digest, summary.title, summary.type, counts.done, counts.open,
                 counts.cancelled, flags, encode(summary.properties) if summary.properties else None,
                 encode(problems) if problems else None, encode(detail) if detail is not None else None,
+                self._dues.get(path) if detail is not None else None,
             )  # fmt: skip
 
     # ------------------------------------------------------------------------------------ records
@@ -315,6 +334,21 @@ class NoteIndex:
             todo = [(p, None, self.is_template(p)) for p in missing]
             self._apply(self._parse(todo, detail=True), [])
         return {p: build_record(self.summaries[p], self._details[p]) for p in wanted}
+
+    def open_dues(self, paths: Iterable[str]) -> dict[str, int]:
+        """`index_rows.open_due` of each indexed note among `paths`, without building records.
+
+        An open-tasks block orders its notes by this date and builds the tasks of the few it shows. The
+        date is stored with a note's detail; notes whose detail was never computed (a first run, a note
+        changed since) are parsed now, in the process pool when there are many, and their detail stored
+        in the index file rather than kept in memory.
+        """
+        wanted = [p for p in paths if p in self.summaries]
+        todo = [(p, None, self.is_template(p)) for p in wanted if p not in self._dues]
+        parsed = self._parse(todo, detail=True)
+        while batch := list(itertools.islice(parsed, _STORE_CHUNK)):
+            self._apply(batch, [], keep=self._conn is None or not self.persist)
+        return {p: self._dues[p] for p in wanted if p in self._dues}
 
     def _fetch_details(self, paths: list[str]) -> None:
         assert self._conn is not None

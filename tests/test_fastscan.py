@@ -199,6 +199,57 @@ def test_generated_notes_agree(text: str) -> None:
     check_body(note.body, note.body_line)
 
 
+def check_code_lines(body: str) -> bool:
+    """Assert `code_lines` gives markdown-it-py's fence and code_block lines (what managed blocks ignore);
+    False when the fast scanner declined and markdown-it-py answered."""
+    expected = markdown._code_lines(markdown._build_parser().parse(body))
+    assert fastscan.code_lines(body) == expected
+    blocks = fastblocks._Blocks(fastscan._normalize(body), DEFAULT_STATUSES)
+    try:
+        blocks.run()
+    except UndecidedError:
+        return False
+    assert blocks.code == expected
+    return True
+
+
+def test_code_lines_agree_on_every_fixture_note() -> None:
+    paths = [*fixture_notes(), *sorted((FIXTURES / "vaults").rglob("*.md")), *sample_paths()]
+    bodies = [Note.load(path).body for path in paths]
+    decided = [path.name for path, body in zip(paths, bodies, strict=True) if check_code_lines(body)]
+    assert "structure.md" in decided and "unclosed_fence.md" in decided
+    assert len(decided) >= len(paths) // 2
+    assert sum(bool(markdown._code_lines(markdown._build_parser().parse(b))) for b in bodies) >= 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "```markdown\n<!-- vaultkit:begin plans -->\n```\n    <!-- vaultkit:begin plans -->\n",
+        "text\n    not code: a paragraph goes on\n\n    code\n",
+        "a | b\n--|--\n    code after a table\n",
+        "- item\n\n      code in an item\n> ```\n> fenced in a quote\n",
+        "~~~\nunclosed fence runs to the end\n\n- [ ] x\n",
+        "%%\n```\n%%\ntext\n",
+        "a\r\n```\r\nb\r\n```\r\nc\rd\r",
+    ],
+)
+def test_code_lines_agree_on_quirks(body: str) -> None:
+    check_code_lines(body)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, max_size=14), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_code_lines_agree_on_generated_markdown(lines: list[tuple[str, str, str]], newline: str) -> None:
+    check_code_lines(newline.join("".join(parts) for parts in lines) + newline)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes(valid=False))
+def test_code_lines_agree_on_generated_notes(text: str) -> None:
+    check_code_lines(Note.parse(text).body)
+
+
 # ---------------------------------------------------------------------------------------------- summaries
 
 

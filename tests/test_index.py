@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 import shutil
@@ -15,6 +16,7 @@ from vaultkit import index as index_module
 from vaultkit.index import INDEX_FILE, NoteIndex
 from vaultkit.index_rows import NoteSummary, reference_record
 from vaultkit.status import vault_status
+from vaultkit.summary_render import first_open_due
 from vaultkit.vault import Vault
 
 PLAN = "---\ntype: plan\nstatus: active\n---\n# Plan\n- [x] one\n- [ ] two\n  - [-] dropped\n"
@@ -139,6 +141,9 @@ def test_a_settled_file_is_trusted_by_its_stat(tmp_path: Path) -> None:
         lambda f: _sql(f, "UPDATE notes SET done = 'x'"),
         lambda f: _sql(f, "UPDATE notes SET problems = x'00ff'"),
         lambda f: _sql(f, "DROP TABLE notes"),
+        lambda f: _sql(f, "UPDATE notes SET due = NULL"),  # a detail without its due date
+        lambda f: _sql(f, "UPDATE notes SET due = -3"),
+        lambda f: _sql(f, "UPDATE notes SET due = 'soon'"),
     ],
 )
 def test_a_damaged_or_foreign_index_is_rebuilt(tmp_path: Path, damage: object) -> None:
@@ -193,12 +198,15 @@ def test_a_read_only_vault_works_from_memory(tmp_path: Path, monkeypatch: pytest
 def test_parallel_parsing_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = small_vault(tmp_path / "a")
     serial = dict(Vault(root).records.items())
+    dues = Vault(root).index.open_dues(serial)
     copy = tmp_path / "b"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".vaultkit"))
     monkeypatch.setattr(index_module, "PARALLEL_MIN", 2)
     monkeypatch.setattr(index_module, "_CHUNK", 3)
+    monkeypatch.setattr(index_module, "_STORE_CHUNK", 4)
     vault = Vault(copy)
     vault.index.workers = 2
+    assert vault.index.open_dues(vault.note_paths) == dues  # parsed in the pool, stored four at a time
     assert {p: vault.records[p] for p in vault.note_paths} == serial
 
 
@@ -326,3 +334,43 @@ def test_iter_records_in_a_read_only_vault(tmp_path: Path, monkeypatch: pytest.M
     vault = Vault(root)
     paths = vault.note_paths
     assert {r.path: r for r in vault.iter_records(paths)} == {p: reference(vault, p) for p in paths}
+
+
+def test_open_dues_are_parsed_once_and_kept_with_the_detail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An open-tasks block orders notes by their earliest due open task: the index answers that without
+    building records, parses only notes whose detail it never computed, and keeps the answer."""
+    root = small_vault(tmp_path)
+    (root / "Due.md").write_text("- [ ] a 📅 2026-12-03\n- [ ] b 📅 2026-11-30\n- [x] c 📅 2026-01-01\n")
+    settle(root / "Due.md")
+    vault = Vault(root)
+    expected = {
+        path: day.toordinal() if (day := first_open_due(reference(vault, path).tasks)) else 0
+        for path in vault.note_paths
+    }
+    assert expected["Due.md"] == dt.date(2026, 11, 30).toordinal()
+    assert expected["Journal.md"] == 0  # open, but no due date
+    assert vault.index.open_dues([*vault.note_paths, "Nope.md"]) == expected
+    assert vault.index._tasks == vault.index._outlines == {}  # in the index file, not held in memory
+
+    parsed: list[str] = []
+    parse = NoteIndex._parse
+
+    def spy(self: NoteIndex, todo: list[tuple[str, bytes | None, bool]], detail: bool) -> object:
+        parsed.extend(path for path, _, _ in todo)
+        return parse(self, todo, detail)
+
+    monkeypatch.setattr(NoteIndex, "_parse", spy)
+    assert Vault(root).index.open_dues(vault.note_paths) == expected
+    assert parsed == []
+    (root / "Due.md").write_text("- [ ] a 📅 2026-12-03\n- [x] b 📅 2026-11-30\n")
+    again = Vault(root)
+    assert again.index.last_sync == (1, 0, 0)  # its summary, as for any changed note
+    parsed.clear()
+    assert again.index.open_dues(["Due.md", "Plans/Plan.md"]) == {
+        "Due.md": dt.date(2026, 12, 3).toordinal(),
+        "Plans/Plan.md": 0,
+    }
+    assert parsed == ["Due.md"]
+    assert again.records["Due.md"] == reference(again, "Due.md")  # the stored detail reads back

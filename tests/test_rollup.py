@@ -48,6 +48,7 @@ def test_defaults_without_a_rollup_section() -> None:
     assert settings.write == ("tasks_done", "tasks_total", "progress", "milestones_done", "milestones_total")
     assert settings.status.enabled and settings.status.types == {"milestone"}
     assert settings.done_statuses == {"done", "complete", "completed"}
+    assert (settings.journal_limit, settings.open_tasks_limit) == (10, 50)
 
 
 def test_every_key_is_read(tmp_path: Path) -> None:
@@ -63,6 +64,7 @@ write = ["progress"]
 empty_progress = "empty"
 bar_width = 5
 journal_limit = 3
+open_tasks_limit = 10000
 
 [rollup.names]
 progress = "percent"
@@ -82,7 +84,7 @@ completed_date = false
     assert settings.types == {"plan", "project"}
     assert settings.write == ("progress",)
     assert settings.empty_progress == "empty"
-    assert (settings.bar_width, settings.journal_limit) == (5, 3)
+    assert (settings.bar_width, settings.journal_limit, settings.open_tasks_limit) == (5, 3, 10000)
     assert settings.names["progress"] == "percent"
     assert settings.names["tasks_done"] == "tasks_done"
     assert (settings.names["completed"], settings.names["due"], settings.names["date"]) == (
@@ -111,6 +113,10 @@ completed_date = false
         ("[rollup]\nbar_width = 0", "bar_width", "must be a whole number from 1 to 50"),
         ("[rollup]\nbar_width = true", "bar_width", "must be a whole number"),
         ("[rollup]\njournal_limit = 2.5", "journal_limit", "must be a whole number"),
+        ("[rollup]\nopen_tasks_limit = 0", "open_tasks_limit", "a whole number from 1 to 10000, not 0"),
+        ("[rollup]\nopen_tasks_limit = 10001", "open_tasks_limit", "from 1 to 10000, not 10001"),
+        ('[rollup]\nopen_tasks_limit = "50"', "open_tasks_limit", "from 1 to 10000, not '50'"),
+        ("[rollup]\nopen_tasks_limit = true", "open_tasks_limit", "from 1 to 10000, not True"),
         ("[rollup]\nnames = 3", "names", "must be a table"),
         ('[rollup.names]\nprogres = "p"', "names.progres", "unknown key"),
         ('[rollup.names]\nprogress = ""', "names.progress", "must be a non-empty text"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from vaultkit.links import LinkIndex
 from vaultkit.markdown import scan
 from vaultkit.progress import aggregate_plans
 from vaultkit.summary import SummaryData, apply_blocks, block_problems, parse_blocks, render_block
+from vaultkit.summary_render import SummaryNote, first_open_due
 from vaultkit.tasks import Task, TaskCounts
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -59,6 +60,12 @@ def test_argument_quoting() -> None:
         ("journal limit=0", "limit must be a whole number of 1 or more, not '0'"),
         ("journal limit=ten", "limit must be a whole number of 1 or more, not 'ten'"),
         ("journal limit=2 limit=3", "argument 'limit' is given twice"),
+        ("open-tasks limit=0", "limit must be a whole number of 1 or more, not '0'"),
+        ("open-tasks limit=-2", "limit must be a whole number of 1 or more, not '-2'"),
+        ("open-tasks limit=2.5", "limit must be a whole number of 1 or more, not '2.5'"),
+        ('open-tasks limit="" plan="[[X]]"', "limit must be a whole number of 1 or more, not ''"),
+        ("open-tasks limit=٣", "limit must be a whole number of 1 or more, not '٣'"),
+        ("open-tasks top=3", "'open-tasks' blocks take no argument 'top' (allowed: limit, plan)"),
         ("milestones plan=", "cannot read the arguments 'plan=' of 'milestones'"),
         ('milestones plan=""', "plan must name a plan"),
         ("milestones [[X]]", "cannot read the arguments '[[X]]' of 'milestones'"),
@@ -253,6 +260,124 @@ def test_render_open_tasks_grouped_sorted_and_never_checkboxes() -> None:
     assert only_plan.splitlines()[0] == "- [[K8s]]"
     assert "Other/Growth" not in only_plan and "2026-11-20" not in only_plan
     assert render_block("open-tasks", {}, make_data(VAULT[2]), "D.md") == "No open tasks."
+
+
+OPEN_TASKS = [
+    "- [[K8s]]",
+    "  - exam 📅 2026-12-05 ([[K8s#Learn]])",
+    "  - \\[x] odd | text ([[K8s#Learn]])",
+    "- [[Plans/Growth]]",
+    "  - b 📅 2026-12-15 ([[Plans/Growth#Now]])",
+    "- [[2026-11-20]]",
+    "  - f",
+    "- [[Growth]]",
+    "  - same name, other folder",
+]
+
+
+@pytest.mark.parametrize(
+    ("limit", "lines", "more"),
+    [
+        ("1", 2, "… and 4 more open tasks in 4 notes not shown (limit=1)."),  # K8s is cut, and counts
+        ("2", 3, "… and 3 more open tasks in 3 notes not shown (limit=2)."),
+        ("3", 5, "… and 2 more open tasks in 2 notes not shown (limit=3)."),
+        ("4", 7, "… and 1 more open task in 1 note not shown (limit=4)."),
+        ("5", 9, None),
+        ("500", 9, None),
+    ],
+)
+def test_render_open_tasks_with_a_limit(limit: str, lines: int, more: str | None) -> None:
+    rendered = render_block("open-tasks", {"limit": limit}, make_data(*VAULT), "Dash.md")
+    assert rendered.splitlines() == OPEN_TASKS[:lines] + (["", more] if more else [])
+    assert scan(rendered).tasks == ()
+
+
+def test_render_open_tasks_default_limit_and_plan_filter() -> None:
+    data = make_data(*VAULT, open_tasks_limit=2)
+    assert render_block("open-tasks", {}, data, "Dash.md").splitlines() == [
+        *OPEN_TASKS[:3],
+        "",
+        "… and 3 more open tasks in 3 notes not shown (limit=2).",
+    ]
+    assert render_block("open-tasks", {"limit": "4"}, data, "Dash.md").splitlines()[-1] == (
+        "… and 1 more open task in 1 note not shown (limit=4)."
+    )  # the block's own limit wins over the default
+    only_plan = render_block("open-tasks", {"plan": "[[Plans/Growth]]", "limit": "2"}, data, "Dash.md")
+    assert only_plan.splitlines() == [
+        *OPEN_TASKS[:3],
+        "",
+        "… and 1 more open task in 1 note not shown (limit=2).",
+    ]
+    assert make_data().open_tasks_limit == 50
+    body = '<!-- vaultkit:begin open-tasks plan="[[G]]" limit=3 -->\n<!-- vaultkit:end -->\n'
+    assert parse_blocks(body)[0][0].args == (("plan", "[[G]]"), ("limit", "3"))
+
+
+@dataclass
+class CountingNote(FakeNote):
+    """A note that counts how often its tasks are read."""
+
+    reads: list[str] = field(default_factory=list)
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        self.reads.append(self.path)
+        return scan(self.body).tasks
+
+    @property
+    def counts(self) -> TaskCounts:
+        return TaskCounts.of(scan(self.body).tasks)
+
+
+_DUE = st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2026, 1, 20)))
+_NOTE_TASKS = st.lists(st.tuples(st.sampled_from(" x-/"), _DUE), max_size=5)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_NOTE_TASKS, max_size=8), st.integers(1, 12))
+def test_a_limit_cuts_the_full_list_and_reads_only_the_notes_shown(
+    vault: list[list[tuple[str, dt.date | None]]], limit: int
+) -> None:
+    """With a limit, the block is the full list cut after `limit` tasks, plus one line that counts what
+    was cut; told each note's earliest due date, it reads the tasks of the notes it shows and no other."""
+    reads: list[str] = []
+    notes = []
+    for number, tasks in enumerate(vault):
+        body = "".join(
+            f"- [{box}] t{i}" + (f" 📅 {due}" if due else "") + "\n" for i, (box, due) in enumerate(tasks)
+        )
+        notes.append(CountingNote(f"N{number % 3}/{number}.md", body=body, reads=reads))
+    data = make_data(*notes)
+    full = render_block("open-tasks", {"limit": "1000"}, data, "D.md").splitlines()
+    asked = SummaryData(data.notes, data.plans, data.resolve, open_dues=lambda ns: _dues_of(ns))
+    told = _dues_of([n for n in notes if n.counts.open])
+    given_dues = SummaryData(data.notes, data.plans, data.resolve, open_dues=lambda ns: told)
+    reads.clear()
+    cut = render_block("open-tasks", {"limit": str(limit)}, given_dues, "D.md").splitlines()
+    shown_reads = set(reads)
+    assert render_block("open-tasks", {"limit": str(limit)}, asked, "D.md").splitlines() == cut
+    task_lines = [i for i, line in enumerate(full) if line.startswith("  - ")]
+    if len(task_lines) <= limit:
+        assert cut == full
+        return
+    kept = full[: task_lines[limit - 1] + 1]
+    left = len(task_lines) - limit
+    notes_left = len({_owner(full, i) for i in task_lines[limit:]})
+    assert cut[:-2] == kept and cut[-2] == ""
+    assert cut[-1] == (
+        f"… and {left} more open {'task' if left == 1 else 'tasks'} in {notes_left} "
+        f"{'note' if notes_left == 1 else 'notes'} not shown (limit={limit})."
+    )
+    shown = {line[4:-2] + ".md" for line in kept if line.startswith("- [[")}
+    assert {path.rsplit("/", 1)[-1] for path in shown_reads} == shown  # no other note's tasks were built
+
+
+def _dues_of(notes: Sequence[SummaryNote]) -> dict[str, dt.date | None]:
+    return {n.path: first_open_due(n.tasks) for n in notes}
+
+
+def _owner(lines: list[str], index: int) -> str:
+    return next(line for line in reversed(lines[:index]) if line.startswith("- [["))
 
 
 def test_render_journal_latest_first_with_limit() -> None:

@@ -15,6 +15,8 @@ Parsing 10,000 notes takes seconds; reading back what was parsed last time takes
   decode is parsed again. When the index cannot be written (read-only vault, another writer holding the
   lock), vaultkit works from memory and says nothing: the index is a cache.
 - Many notes to parse (a first run) are parsed in a process pool across the machine's cores.
+- Beside a note's detail the index keeps the earliest due date of its open tasks (`open_dues`), so an
+  open-tasks block orders notes from the index and builds the tasks of the notes it shows only.
 
 The index answers one path at a time too (`update`), which is what the watcher uses.
 """
@@ -22,6 +24,7 @@ The index answers one path at a time too (`update`), which is what the watcher u
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,6 +40,7 @@ from .index_rows import (
     build_record,
     decode,
     encode,
+    open_due,
 )
 from .index_scan import FORMAT_VERSION, fingerprint, parse_batch, pool_context, unchanged
 from .tasks import TaskCounts, TaskStatuses
@@ -57,16 +61,20 @@ INDEX_FILE = Path(".vaultkit") / "index.sqlite"
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_MIN = 300
 _CHUNK = 48
+#: Notes whose detail `open_dues` parses are stored this many at a time (their detail is not kept).
+_STORE_CHUNK = 500
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE notes (
     path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, hash BLOB NOT NULL,
     title TEXT NOT NULL, type TEXT, done INTEGER NOT NULL, open INTEGER NOT NULL,
-    cancelled INTEGER NOT NULL, flags INTEGER NOT NULL, props BLOB, problems BLOB, tasks BLOB, outline BLOB
+    cancelled INTEGER NOT NULL, flags INTEGER NOT NULL, props BLOB, problems BLOB, tasks BLOB, outline BLOB,
+    due INTEGER
 ) WITHOUT ROWID;
 """
-_INSERT = "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# `due`: the earliest due date of the note's open tasks (`index_rows.open_due`), set with the detail.
+_INSERT = "INSERT OR REPLACE INTO notes VALUES (" + ", ".join("?" * 15) + ")"
 # Entries that no code of ours wrote (SQLite checks them in C, before Python reads a row).
 _INVALID_ROWS = """
 SELECT count(*) FROM notes WHERE typeof(path) != 'text' OR typeof(mtime_ns) != 'integer'
@@ -76,6 +84,7 @@ SELECT count(*) FROM notes WHERE typeof(path) != 'text' OR typeof(mtime_ns) != '
     OR cancelled < 0 OR flags < 0 OR typeof(props) NOT IN ('blob', 'null')
     OR typeof(problems) NOT IN ('blob', 'null') OR typeof(tasks) NOT IN ('blob', 'null')
     OR typeof(outline) NOT IN ('blob', 'null') OR (tasks IS NULL) != (outline IS NULL)
+    OR typeof(due) NOT IN ('integer', 'null') OR due < 0 OR (tasks IS NULL) != (due IS NULL)
 """
 
 
@@ -104,6 +113,7 @@ class NoteIndex:
         # A note's detail, in its two parts (`index_rows.Detail`): the outline may be known without the tasks.
         self._tasks: dict[str, Any] = {}
         self._outlines: dict[str, Outline] = {}
+        self._dues: dict[str, int] = {}  # `open_due` of the notes whose detail is known
         self.summaries: dict[str, NoteSummary] = {}
         #: What the last `sync` did: notes parsed, notes hashed but unchanged, entries removed.
         self.last_sync = (0, 0, 0)
@@ -129,13 +139,14 @@ class NoteIndex:
                 "problems FROM notes"
             ).fetchall()
             stats, summaries = self._rows(rows)
+            dues = dict(conn.execute("SELECT path, due FROM notes WHERE due IS NOT NULL").fetchall())
             for summary in summaries.values():
                 summary._repair = self._repair
         except (sqlite3.Error, ValueError, TypeError) as exc:
             self._discard(f"unreadable ({exc})")
             return
         self._conn = conn
-        self._stats, self.summaries = stats, summaries
+        self._stats, self.summaries, self._dues = stats, summaries, dues
 
     @staticmethod
     def _rows(rows: list[Any]) -> tuple[dict[str, tuple[int, int, bytes, int]], dict[str, NoteSummary]]:
@@ -215,10 +226,11 @@ class NoteIndex:
             for batch in results:
                 yield from batch
 
-    def _apply(self, parsed: Iterable[Any], removed: list[str], keep: bool = True) -> None:
+    def _apply(self, parsed: Iterable[Any], removed: list[str], *, keep: bool = True) -> None:
         """Take parsed notes in: their summaries, and their detail (kept in memory too, unless `keep` is
-        False and the index file holds it); write what changed to the index file."""
-        keep = keep or not self.persist
+        False and the index file holds it: read back from it when asked for, which `open_dues` and
+        `iter_records` rely on for thousands); write what changed to the index file."""
+        keep = keep or self._conn is None or not self.persist
         rows = []
         count = hashed = 0
         for item in parsed:
@@ -239,11 +251,12 @@ class NoteIndex:
             self._stats[path] = (mtime, size, digest, flags)
             self.summaries[path] = NoteSummary.from_parts(path, parts)
             self._forget_detail(path)
-            blobs: tuple[bytes | None, bytes | None] = (None, None)
+            blobs: tuple[bytes | None, bytes | None, int | None] = (None, None, None)
             if detail is not None:
+                due = self._dues[path] = open_due(detail)
                 if keep:
                     self._tasks[path], self._outlines[path] = detail
-                blobs = (encode(detail[0]), encode(detail[1]))
+                blobs = (encode(detail[0]), encode(detail[1]), due)
             rows.append(("row", path, mtime, size, digest, *parts, *blobs))
         for path in removed:
             self._stats.pop(path, None)
@@ -256,6 +269,7 @@ class NoteIndex:
     def _forget_detail(self, path: str) -> None:
         self._tasks.pop(path, None)
         self._outlines.pop(path, None)
+        self._dues.pop(path, None)
 
     # ------------------------------------------------------------------------------------ writing
 
@@ -312,7 +326,7 @@ class NoteIndex:
                 path, mtime, size, digest, summary.title, summary.type, counts.done, counts.open,
                 counts.cancelled, flags, encode(summary.properties) if summary.properties else None,
                 encode(problems) if problems else None, encode(tasks) if whole else None,
-                encode(outline) if whole else None,
+                encode(outline) if whole else None, self._dues.get(path) if whole else None,
             )  # fmt: skip
 
     # ------------------------------------------------------------------------------------ records
@@ -339,10 +353,7 @@ class NoteIndex:
         """
         wanted = [p for p in paths if p in self.summaries]
         stored = self._stored_details() if self._conn is not None else set()
-        missing = [p for p in wanted if p not in self._tasks and p not in stored]
-        if missing:
-            todo = [(p, None, self.is_template(p)) for p in missing]
-            self._apply(self._parse(todo, detail=True), [], keep=False)
+        self._store_details([p for p in wanted if p not in self._tasks and p not in stored])
         for start in range(0, len(wanted), batch):
             chunk = wanted[start : start + batch]
             tasks = {p: self._tasks[p] for p in chunk if p in self._tasks}
@@ -383,6 +394,25 @@ class NoteIndex:
         if missing:
             todo = [(p, None, self.is_template(p)) for p in missing]
             self._apply(self._parse(todo, detail=True), [])
+
+    def open_dues(self, paths: Iterable[str]) -> dict[str, int]:
+        """`index_rows.open_due` of each indexed note among `paths`, without building records.
+
+        An open-tasks block orders its notes by this date and builds the tasks of the few it shows. The
+        date is stored with a note's detail; notes whose detail was never computed (a first run, a note
+        changed since) are parsed now, in the process pool when there are many, and their detail stored
+        in the index file rather than kept in memory.
+        """
+        wanted = [p for p in paths if p in self.summaries]
+        self._store_details([p for p in wanted if p not in self._dues])
+        return {p: self._dues[p] for p in wanted if p in self._dues}
+
+    def _store_details(self, paths: list[str]) -> None:
+        """Parse these notes in full (in parallel when there are many) and store their details in the index
+        file `_STORE_CHUNK` at a time, keeping them in memory only where the file cannot hold them."""
+        parsed = self._parse([(p, None, self.is_template(p)) for p in paths], detail=True)
+        while batch := list(itertools.islice(parsed, _STORE_CHUNK)):
+            self._apply(batch, [], keep=False)
 
     def _fetch(self, paths: list[str], known: dict[str, Any], column: str) -> None:
         assert self._conn is not None

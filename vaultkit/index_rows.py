@@ -48,6 +48,7 @@ __all__ = [
     "decode",
     "detail_of_record",
     "encode",
+    "open_due",
     "read_note",
     "summary_parts",
 ]
@@ -343,6 +344,18 @@ def build_outline(outline: Outline) -> NoteOutline:
         tuple(placeholders),
         tuple(findings),
     )
+
+
+def open_due(detail: Detail) -> int:
+    """The earliest 📅 due date of a note's open tasks, as `date.toordinal()`; 0 when none has one.
+
+    An open-tasks block orders notes by this date: kept beside the detail it comes from, it lets a block
+    pick the notes it shows from the index alone and build the tasks of those notes only.
+    """
+    fields = _field_names()[0]
+    state, dates = fields.index("state"), fields.index("dates")
+    days = [row[dates]["due"] for row in detail[0] if row[state] == "open" and "due" in row[dates]]
+    return min(days).toordinal() if days else 0
 
 
 def build_record(summary: NoteSummary, detail: Detail) -> NoteRecord:

@@ -23,7 +23,7 @@ from .tasks import TaskStatuses
 
 __all__ = ["RACY_NS", "fingerprint", "parse_batch", "pool_context", "unchanged"]
 
-FORMAT_VERSION = 3  # 2: SHA-256 content hashes; 3: tasks and outline stored apart, text findings
+FORMAT_VERSION = 4  # 2: SHA-256 content hashes; 3: tasks and outline apart, text findings; 4: dues
 #: A file modified less than this before it was indexed is hashed again next time (nanoseconds).
 RACY_NS = 2_000_000_000
 # The modules whose code decides what a record holds: a change to any of them invalidates an index.

@@ -81,6 +81,7 @@ class RollupSettings:
     empty_progress: str = "remove"  # "remove" | "empty"
     bar_width: int = 10
     journal_limit: int = 10
+    open_tasks_limit: int = 50
     status: StatusSettings = field(default_factory=StatusSettings)
     done_statuses: frozenset[str] = frozenset({"done", "complete", "completed"})
 
@@ -116,9 +117,8 @@ def _parse_settings(raw: Mapping[str, Any], path: str, done_statuses: frozenset[
             raise bad(key, f"must be a non-empty text on one line, not {value!r}")
         return value.strip()
 
-    _reject_unknown(
-        raw, {"types", "write", "empty_progress", "bar_width", "journal_limit", "names", "status"}, bad
-    )
+    known = {"types", "write", "empty_progress", "bar_width", "journal_limit", "open_tasks_limit"}
+    _reject_unknown(raw, known | {"names", "status"}, bad)
     types = frozenset(t.lower() for t in strings("types", raw.get("types", ["plan", "milestone", "journal"])))
     write = strings("write", raw.get("write", list(DERIVED)))
     for key in write:
@@ -166,6 +166,7 @@ def _parse_settings(raw: Mapping[str, Any], path: str, done_statuses: frozenset[
         empty_progress=empty,
         bar_width=integer("bar_width", raw.get("bar_width", 10), 1, 50),
         journal_limit=integer("journal_limit", raw.get("journal_limit", 10), 1, 1000),
+        open_tasks_limit=integer("open_tasks_limit", raw.get("open_tasks_limit", 50), 1, 10000),
         status=status,
         done_statuses=done_statuses | {status.done.lower()},
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +26,9 @@ from .frontmatter import split_lines
 from .index_rows import MARKER
 from .note import Note, decode_note
 from .record import NoteRecord
-from .rollup import PropertyChange, RollupModel, RollupSettings, build_model
+from .rollup import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
 from .summary import SummaryData, apply_blocks, parse_blocks
+from .summary_render import SummaryNote, first_open_due
 from .tasks import Task, TaskCounts
 from .vault import Vault
 
@@ -299,9 +300,26 @@ def _summary_data(model: RollupModel, settings: RollupSettings, vault: Vault) ->
         done_statuses=settings.done_statuses,
         bar_width=settings.bar_width,
         journal_limit=settings.journal_limit,
+        open_tasks_limit=settings.open_tasks_limit,
         due_key=settings.names["due"],
         date_key=settings.names["date"],
+        open_dues=lambda notes: _open_dues(vault, notes),
     )
+
+
+def _open_dues(vault: Vault, notes: Sequence[SummaryNote]) -> dict[str, dt.date | None]:
+    """Where each note stands in an open-tasks block, from the index for notes known by their summary
+    (no task is built), from the tasks of a note read during this run (its index entry is behind)."""
+    indexed = [n.path for n in notes if isinstance(n, NoteView) and isinstance(n.source, IndexedNote)]
+    known = vault.index.open_dues(indexed)
+    found: dict[str, dt.date | None] = {}
+    for note in notes:
+        day = known.get(note.path)
+        if day is None:
+            found[note.path] = first_open_due(note.tasks)
+        else:
+            found[note.path] = dt.date.fromordinal(day) if day else None
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ markers stay out of the way, and they survive every editor. Kinds:
 
     plans                       every plan: status, progress bar, tasks, milestones, next milestone
     milestones [plan="[[X]]"]   milestones (of one plan): plan, due date, status, progress
-    open-tasks [plan="[[X]]"]   open tasks grouped by note, soonest 📅 due first, linked to their heading
+    open-tasks [plan="[[X]]"] [limit=N]
+                                open tasks grouped by note, soonest 📅 due first, linked to their heading;
+                                the first N (default 50), then a line saying how many are left out
     journal [limit=N]           the latest journal entries with their done/total
 
 Output is plain Markdown, deterministic (stable sorts, no timestamps), and never contains a checkbox, so a
@@ -21,8 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
+from .fastscan import code_lines
 from .frontmatter import newline_of, parse_frontmatter, split_lines
 from .markdown import mask_comments
 from .progress import linked_targets
@@ -42,7 +43,7 @@ __all__ = [
 KINDS: dict[str, frozenset[str]] = {
     "plans": frozenset(),
     "milestones": frozenset({"plan"}),
-    "open-tasks": frozenset({"plan"}),
+    "open-tasks": frozenset({"plan", "limit"}),
     "journal": frozenset({"limit"}),
 }
 """Every block kind and the arguments it accepts."""
@@ -51,15 +52,6 @@ _MARKER_RE = re.compile(r" {0,3}<!--[ \t]*vaultkit:(begin|end)(?![\w-])[ \t]*(.*
 _CANDIDATE_RE = re.compile(r" {0,3}<!--.*vaultkit:")
 _ARG_RE = re.compile(r"""[ \t]+([A-Za-z][\w-]*)=("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s"'=]+)""")
 _KIND_RE = re.compile(r"[\w-]+")
-
-
-def _code_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True})
-    md.disable("inline")
-    return md
-
-
-_MD = _code_parser()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +74,7 @@ class Block:
 
 def _marker_lines(lines: list[str], body: str) -> list[int]:
     """Indexes of lines that may be markers: not in fenced or indented code, not in a `%%comment%%`."""
-    code: set[int] = set()
-    for token in _MD.parse(body):
-        if token.type in ("fence", "code_block") and token.map:
-            code.update(range(token.map[0], token.map[1]))
+    code = code_lines(body)
     visible = split_lines(mask_comments(body, code)) if "%%" in body else lines
     return [
         i

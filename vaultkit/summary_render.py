@@ -9,15 +9,16 @@ never contains a checkbox, so a summary never counts the tasks it lists.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .progress import NoteFacts, PlanProgress, linked_targets, milestone_done, progress_bar
 from .tasks import Task, TaskCounts
 
-__all__ = ["SummaryData", "SummaryNote", "render_block"]
+__all__ = ["SummaryData", "SummaryNote", "first_open_due", "render_block"]
 
 _DATE_IN_NAME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LINK_UNSAFE_RE = re.compile(r"[\[\]|#^]+")
@@ -36,9 +37,17 @@ class SummaryNote(NoteFacts, Protocol):
     def tasks(self) -> tuple[Task, ...]: ...
 
 
+OpenDues = Callable[[Sequence[SummaryNote]], Mapping[str, dt.date | None]]
+"""The earliest 📅 due date of each given note's open tasks (None: none has one), all at once."""
+
+
 @dataclass(frozen=True, slots=True)
 class SummaryData:
-    """Everything blocks are rendered from: the notes (templates left out), plan progress, link resolution."""
+    """Everything blocks are rendered from: the notes (templates left out), plan progress, link resolution.
+
+    `open_dues` lets an open-tasks block order notes without reading their tasks (rollup answers from the
+    vault index); without it the dates come from each note's tasks, which is the reference.
+    """
 
     notes: Mapping[str, SummaryNote]
     plans: Mapping[str, PlanProgress]
@@ -46,8 +55,10 @@ class SummaryData:
     done_statuses: frozenset[str] = frozenset({"done", "complete", "completed"})
     bar_width: int = 10
     journal_limit: int = 10
+    open_tasks_limit: int = 50
     due_key: str = "due"
     date_key: str = "date"
+    open_dues: OpenDues | None = None
 
 
 # ---------------------------------------------------------------------------------------------- rendering
@@ -196,28 +207,66 @@ def _task_text(task: Task) -> str:
     return "\\" + text if text.startswith("[") else text  # never let a listed task become a checkbox
 
 
-def _render_open_tasks(data: SummaryData, args: Mapping[str, str], source: str) -> list[str]:
-    notes: list[SummaryNote] = list(data.notes.values())
+def first_open_due(tasks: Iterable[Task]) -> dt.date | None:
+    """The earliest 📅 due date of the open tasks: where a note stands in an open-tasks block."""
+    return min((t.due for t in tasks if t.open and t.due is not None), default=None)
+
+
+def _open_task_notes(data: SummaryData, args: Mapping[str, str], source: str) -> list[SummaryNote] | str:
+    """The notes an open-tasks block draws from (those with open tasks), or why there are none to draw."""
+    notes: Iterable[SummaryNote] = data.notes.values()
     if args.get("plan") is not None:
         plan_path, message = _resolve_plan(data, args, source)
         if plan_path is None:
-            return [message]
+            return message
         wanted = {plan_path, *data.plans[plan_path].milestones}
-        notes = [n for n in notes if n.path in wanted]
-    groups = []
-    for note in notes:
-        tasks = [t for t in note.tasks if t.open]
-        if tasks:
-            tasks.sort(key=lambda t: (t.due is None, t.due or dt.date.min, t.line))
-            groups.append((tasks[0].due is None, tasks[0].due or dt.date.min, *_sort_name(note), note, tasks))
-    if not groups:
+        notes = (n for n in notes if n.path in wanted)
+    return [n for n in notes if n.counts.open]
+
+
+def _more_line(tasks: int, notes: int, limit: int) -> str:
+    """The last line of a cut open-tasks block: how much it leaves out, and why."""
+    task_word = "task" if tasks == 1 else "tasks"
+    note_word = "note" if notes == 1 else "notes"
+    return f"… and {tasks} more open {task_word} in {notes} {note_word} not shown (limit={limit})."
+
+
+def _render_open_tasks(data: SummaryData, args: Mapping[str, str], source: str) -> list[str]:
+    """At most `limit` open tasks: notes by their soonest due task, then each note's tasks by due date.
+
+    Only the notes shown are asked for their tasks (a large vault holds hundreds of thousands): the order
+    of notes needs each note's earliest due date alone (`data.open_dues`), and a bounded heap keeps the
+    first `limit` notes, which always hold the first `limit` tasks. Task counts say what is left out.
+    """
+    notes = _open_task_notes(data, args, source)
+    if isinstance(notes, str):
+        return [notes]
+    if not notes:
         return ["No open tasks."]
+    limit = int(args.get("limit") or data.open_tasks_limit)
+    dues = data.open_dues(notes) if data.open_dues is not None else {}
+
+    def order(note: SummaryNote) -> tuple[bool, dt.date, str, str]:
+        due = dues[note.path] if data.open_dues is not None else first_open_due(note.tasks)
+        return (due is None, due or dt.date.min, *_sort_name(note))
+
     out: list[str] = []
-    for *_, note, tasks in sorted(groups, key=lambda g: g[:4]):
+    shown = whole = 0
+    for note in heapq.nsmallest(limit, notes, key=order):
+        tasks = sorted(
+            (t for t in note.tasks if t.open), key=lambda t: (t.due is None, t.due or dt.date.min, t.line)
+        )
         out.append(f"- {_link(data, note.path, source)}")
-        for task in tasks:
+        for task in tasks[: limit - shown]:
             where = f" ({_link(data, note.path, source, task.heading[-1])})" if task.heading else ""
             out.append(f"  - {_task_text(task)}{where}")
+        whole += len(tasks) <= limit - shown
+        shown += min(len(tasks), limit - shown)
+        if shown >= limit:
+            break
+    left = sum(n.counts.open for n in notes) - shown
+    if left > 0:
+        out += ["", _more_line(left, len(notes) - whole, limit)]
     return out
 
 

@@ -187,3 +187,32 @@ def test_fixtures_copied_into_a_vault(tmp_path: Path) -> None:
         os.utime(note, (DAY, DAY))
     assert run("fix", "--vault", str(root)).exit_code == 0
     assert run("check", "--vault", str(root)).exit_code == 0
+
+
+def test_only_notes_that_may_need_a_repair_are_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole-vault fix reads each note's text once and loads in full only the notes it may change:
+    accents, emoji and typography alone are no reason (the same results as loading every note)."""
+    root = tmp_path / "v"
+    (root / ".obsidian").mkdir(parents=True)
+    write(root / "Clean.md", "---\ntype: journal\n---\nCafé, naïve – “quoted” 🔹 → ok\n- [ ] a task\n")
+    write(root / "Ascii.md", "plain\n")
+    write(root / "Garbled.md", "It’s â†’ here\n")
+    write(root / "Placeholder.md", "---\ncreated: '{{date}}'\n---\n")
+    write(root / "Broken.md", "---\na: [\n---\n")
+    loaded: list[str] = []
+    load = Vault.load
+
+    def spy(self: Vault, path: str) -> object:
+        loaded.append(path)
+        return load(self, path)
+
+    monkeypatch.setattr(Vault, "load", spy)
+    results = fix_notes(Vault(root), dry_run=True)
+    assert sorted(loaded) == ["Broken.md", "Garbled.md", "Placeholder.md"]
+    assert [(r.path, [repair.kind for repair in r.repairs]) for r in results] == [
+        ("Broken.md", ["left-alone"]),
+        ("Garbled.md", ["mojibake"]),
+        ("Placeholder.md", ["placeholder"]),
+    ]

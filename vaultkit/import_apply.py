@@ -197,6 +197,26 @@ def _diff(path: str, before: str, after: str) -> str:
     )
 
 
+def _may_need_fix(vault: Vault, path: str, *, encoding: bool, placeholders: bool) -> bool:
+    """False only where `fix_notes` would find nothing to do: a note without errors (a note with errors
+    is always reported), without `{{` or `<%` (every placeholder pattern starts so), and whose text the
+    mojibake repair leaves as it is. Loading a note in full costs ten times this test, and on a whole
+    vault almost every note passes it."""
+    from .mojibake import repair_mojibake
+    from .note import decode_note
+
+    summary = vault.summaries.get(path)
+    if summary is None or summary.errors:
+        return True
+    try:
+        text, problems = decode_note(read_bytes(vault.abspath(path)))
+    except (NoteError, UnsafePathError, OSError):
+        return True
+    if problems or (placeholders and ("{{" in text or "<%" in text)):
+        return True
+    return encoding and not text.isascii() and bool(repair_mojibake(text)[1])
+
+
 def fix_notes(
     vault: Vault,
     paths: Iterable[str] | None = None,
@@ -212,9 +232,12 @@ def fix_notes(
     from .scaffold import new_settings
 
     settings = new_settings(vault)
-    chosen = list(paths) if paths is not None else [r.path for r in vault.notes()]
+    everything = [p for p, s in vault.summaries.items() if not s.is_template]
+    chosen = list(paths) if paths is not None else everything
     results: list[FixResult] = []
     for path in chosen:
+        if not _may_need_fix(vault, path, encoding=encoding, placeholders=placeholders):
+            continue
         result = FixResult(path)
         try:
             note = vault.load(path)

@@ -283,7 +283,8 @@ def _find_template(vault: Vault, settings: NewSettings, kind: str) -> Path:
 
 
 def _plan_link(vault: Vault, plan: str | None, kind: str) -> str | None:
-    plans = sorted(r.path for r in vault.notes() if r.type == "plan")
+    summaries = vault.summaries  # type and template flag are all it needs: no task of any note is built
+    plans = sorted(path for path, s in summaries.items() if s.type == "plan" and not s.is_template)
     listing = ", ".join(p.removesuffix(".md") for p in plans) or "none yet: `vaultkit new plan TITLE`"
     if plan is None:
         if kind != "milestone":
@@ -295,11 +296,11 @@ def _plan_link(vault: Vault, plan: str | None, kind: str) -> str | None:
         if kind == "plan":
             raise VaultError("--plan is for milestones, journals and reviews; a plan cannot belong to a plan")
         found = vault.find_note(plan)
-        record = vault.records.get(found) if found else None
-        if record is None or record.is_template or record.type != "plan":
-            what = "is not a note" if record is None else f"is not a plan (type: {record.type})"
+        summary = summaries.get(found) if found else None
+        if summary is None or summary.is_template or summary.type != "plan":
+            what = "is not a note" if summary is None else f"is not a plan (type: {summary.type})"
             raise VaultError(f"--plan {plan!r} {what}; plans: {listing}")
-        path = record.path
+        path = summary.path
     name = path.rsplit("/", 1)[-1].removesuffix(".md")
     return f"[[{name}]]" if vault.resolve_path(name) == path else f"[[{path.removesuffix('.md')}]]"
 
@@ -342,7 +343,7 @@ def new_note(
         raise NoteError("already exists; not overwritten (open it, or choose another title)", rel)
     basename = name.rsplit("/", 1)[-1]
     other = vault.resolve_path(basename)
-    if other is not None and other in vault.records:
+    if other is not None and other in vault.summaries:
         raise NoteError(
             f"a note named {basename!r} already exists at {other}; links like [[{basename}]] would become "
             "ambiguous (choose another title)",

@@ -259,6 +259,18 @@ def test_new_milestone_links_its_plan(root: Path) -> None:
     assert "Milestones/Ship the RFC.md" in vault.plans["Plans/Senior Data Engineer PDP.md"].milestones
 
 
+def test_new_builds_no_note_record(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding the plan and checking names reads summaries only: on a vault of years of journals, a
+    note's full record (every task) is far too much to build for one new note."""
+    from vaultkit.index import NoteIndex
+
+    monkeypatch.setattr(NoteIndex, "records", lambda self, paths: pytest.fail("built records"))
+    result = new_note(Vault(root), "milestone", "Ship the RFC", plan="Senior Data Engineer PDP", now=NOW)
+    assert result.path == "Milestones/Ship the RFC.md"
+    with pytest.raises(VaultError, match="is not a plan"):
+        new_note(Vault(root), "milestone", "Other", plan="Ship the RFC", now=NOW)
+
+
 def test_new_milestone_plan_is_optional_with_one_plan_only(root: Path) -> None:
     result = new_note(Vault(root), "milestone", "Auto", now=NOW)
     assert 'plan: "[[Senior Data Engineer PDP]]"' in (root / result.path).read_text(encoding="utf-8")

@@ -206,6 +206,13 @@ class NoteIndex:
         self._apply(self._parse([(path, known[2] if known else None, self.is_template(path))], False), [])
         return self.summaries.get(path)
 
+    def holds(self, path: str, data: bytes) -> bool:
+        """Whether the entry for `path` was made from exactly these bytes (its summary is theirs)."""
+        from .index_scan import content_hash
+
+        known = self._stats.get(path)
+        return known is not None and known[2] == content_hash(data)
+
     def _parse(self, todo: Sequence[tuple[str, bytes | None, bool]], detail: bool) -> Iterator[Any]:
         """The parsed notes, in order, as they come: `_apply` takes each in while the workers go on."""
         root = str(self.root)

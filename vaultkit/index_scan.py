@@ -21,7 +21,7 @@ from . import __version__
 from .index_rows import FLAG_RECHECK, Detail, SummaryParts, full_parts, summary_parts
 from .tasks import TaskStatuses
 
-__all__ = ["RACY_NS", "fingerprint", "parse_batch", "pool_context", "unchanged"]
+__all__ = ["RACY_NS", "content_hash", "fingerprint", "parse_batch", "pool_context", "unchanged"]
 
 FORMAT_VERSION = 4  # 2: SHA-256 content hashes; 3: tasks and outline apart, text findings; 4: dues
 #: A file modified less than this before it was indexed is hashed again next time (nanoseconds).
@@ -71,7 +71,7 @@ def fingerprint(statuses: TaskStatuses, templates: str | None) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def _hash(data: bytes) -> bytes:
+def content_hash(data: bytes) -> bytes:
     """128 bits of SHA-256: whether a note's bytes changed. SHA-256 runs in hardware on current CPUs (via
     OpenSSL), twice as fast here as the BLAKE2 that CPython builds without SIMD."""
     return hashlib.sha256(data).digest()[:16]
@@ -115,7 +115,7 @@ def _parse_one(
     now = time.time_ns()
     data, reason, mtime, size = _read(os.path.join(root, path))  # noqa: PTH118
     flags = FLAG_RECHECK if data is None or now - mtime < RACY_NS else 0
-    digest = _hash(data) if data is not None else b""
+    digest = content_hash(data) if data is not None else b""
     if data is not None and digest == known_hash:
         return (path, mtime, size, digest, flags)
     if detail:

@@ -89,9 +89,7 @@ class Note:
         return cls(text, path, statuses=statuses, problems=problems, disk_bytes=data)
 
     def _reparse(self) -> None:
-        self._fm: Frontmatter = parse_frontmatter(self._text)
-        self.__dict__.pop("structure", None)
-        self.__dict__.pop("_property_links", None)
+        self._adopt(parse_frontmatter(self._text))
 
     # ------------------------------------------------------------------------------------ reading
 
@@ -225,7 +223,13 @@ class Note:
         if not ok:  # pragma: no cover - a safety net; reaching it is a vaultkit bug
             raise NoteError(f"editing property {key!r} would change other data; nothing changed", self.path)
         self._text = text
-        self._reparse()
+        self._adopt(after)
+
+    def _adopt(self, fm: Frontmatter) -> None:
+        """Take `fm`, parsed from the current text, as the note's frontmatter (a parse saved per edit)."""
+        self._fm = fm
+        self.__dict__.pop("structure", None)
+        self.__dict__.pop("_property_links", None)
 
     def replace_text(self, text: str) -> None:
         """Replace the whole text (repairs that touch the body, such as mojibake) and reparse it.

@@ -209,6 +209,15 @@ def _rollup_vault(ctx: Context) -> Path:
     return copy
 
 
+@case("rollup, first run (every managed note written)", requires=has_command("rollup"))
+def rollup_first(ctx: Context) -> Run:
+    copy = ctx.work / f"rollup-first-{ctx.size}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(ctx.vault, copy, ignore=shutil.ignore_patterns(".vaultkit"))
+    ctx.ensure_index(copy)  # as after a first `status`: the run measured is the writing
+    return Run(ctx.vaultkit("rollup", vault=copy))
+
+
 @case("rollup, nothing changed", requires=has_command("rollup"))
 def rollup_unchanged(ctx: Context) -> Run:
     copy = _rollup_vault(ctx)

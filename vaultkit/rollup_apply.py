@@ -122,7 +122,44 @@ class RollupReport:
         return "\n".join(lines)
 
 
-class IndexedNote:
+class _Known:
+    """A note rollup knows through something else (`_source`): a summary, a record built on demand."""
+
+    __slots__ = ()
+
+    def _source(self) -> NoteSummary | NoteRecord:
+        raise NotImplementedError
+
+    @property
+    def title(self) -> str:
+        return self._source().title
+
+    @property
+    def type(self) -> str | None:
+        return self._source().type
+
+    @property
+    def properties(self) -> Mapping[str, Any]:
+        return self._source().properties
+
+    @property
+    def counts(self) -> TaskCounts:
+        return self._source().counts
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return self._source().errors
+
+    @property
+    def editable(self) -> bool:
+        return not self._source().errors
+
+    @property
+    def is_template(self) -> bool:
+        return self._source().is_template
+
+
+class IndexedNote(_Known):
     """A note as the index summarises it (type, properties, counts, problems), with its tasks built from
     the index only when asked for: a summary block that lists tasks, or a note about to be written.
     Building every note's full record costs seconds on a 10,000-note vault; most rollups need none."""
@@ -133,44 +170,19 @@ class IndexedNote:
         self._summary = summary
         self._vault = vault
 
+    def _source(self) -> NoteSummary:
+        return self._summary
+
     @property
     def path(self) -> str:
         return self._summary.path
-
-    @property
-    def title(self) -> str:
-        return self._summary.title
-
-    @property
-    def type(self) -> str | None:
-        return self._summary.type
-
-    @property
-    def properties(self) -> Mapping[str, Any]:
-        return self._summary.properties
-
-    @property
-    def counts(self) -> TaskCounts:
-        return self._summary.counts
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return self._summary.errors
-
-    @property
-    def editable(self) -> bool:
-        return not self._summary.errors
-
-    @property
-    def is_template(self) -> bool:
-        return self._summary.is_template
 
     @property
     def tasks(self) -> tuple[Task, ...]:
         return self._vault.records[self._summary.path].tasks
 
 
-class WrittenNote:
+class WrittenNote(_Known):
     """A note this rollup has just written. Its record is built from the new text only when a later pass
     asks for it (after a note changed on disk meanwhile): on a first rollup of 10,000 notes that is never,
     and building each record would cost as much as the rest of the run."""
@@ -184,44 +196,15 @@ class WrittenNote:
         self._statuses = statuses
         self._record: NoteRecord | None = None
 
-    @property
-    def record(self) -> NoteRecord:
+    def _source(self) -> NoteRecord:
         if self._record is None:
             note = Note.parse(self._data.decode("utf-8"), self._abspath, statuses=self._statuses)
             self._record = NoteRecord.from_note(note, self.path)
         return self._record
 
     @property
-    def title(self) -> str:
-        return self.record.title
-
-    @property
-    def type(self) -> str | None:
-        return self.record.type
-
-    @property
-    def properties(self) -> Mapping[str, Any]:
-        return self.record.properties
-
-    @property
-    def counts(self) -> TaskCounts:
-        return self.record.counts
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return self.record.errors
-
-    @property
-    def editable(self) -> bool:
-        return self.record.editable
-
-    @property
-    def is_template(self) -> bool:
-        return self.record.is_template
-
-    @property
     def tasks(self) -> tuple[Task, ...]:
-        return self.record.tasks
+        return self._source().tasks
 
 
 KnownNote = NoteRecord | IndexedNote | WrittenNote

@@ -241,27 +241,6 @@ def test_render_milestones_with_a_plan_that_is_not_one() -> None:
     assert render_block("milestones", {"plan": "[[Empty]]"}, data, "D.md").startswith("No milestones yet")
 
 
-def test_render_open_tasks_grouped_sorted_and_never_checkboxes() -> None:
-    data = make_data(*VAULT)
-    assert render_block("open-tasks", {}, data, "Dash.md").splitlines() == [
-        "- [[K8s]]",
-        "  - exam 📅 2026-12-05 ([[K8s#Learn]])",
-        "  - \\[x] odd | text ([[K8s#Learn]])",
-        "- [[Plans/Growth]]",
-        "  - b 📅 2026-12-15 ([[Plans/Growth#Now]])",
-        "- [[2026-11-20]]",
-        "  - f",
-        "- [[Growth]]",  # from Dash.md, the bare name resolves to Other/Growth.md (path order wins)
-        "  - same name, other folder",
-    ]
-    rendered = render_block("open-tasks", {}, data, "Dash.md")
-    assert scan(rendered).tasks == ()  # a summary never counts the tasks it lists
-    only_plan = render_block("open-tasks", {"plan": "[[Plans/Growth]]"}, data, "Dash.md")
-    assert only_plan.splitlines()[0] == "- [[K8s]]"
-    assert "Other/Growth" not in only_plan and "2026-11-20" not in only_plan
-    assert render_block("open-tasks", {}, make_data(VAULT[2]), "D.md") == "No open tasks."
-
-
 OPEN_TASKS = [
     "- [[K8s]]",
     "  - exam 📅 2026-12-05 ([[K8s#Learn]])",
@@ -270,9 +249,22 @@ OPEN_TASKS = [
     "  - b 📅 2026-12-15 ([[Plans/Growth#Now]])",
     "- [[2026-11-20]]",
     "  - f",
-    "- [[Growth]]",
+    "- [[Growth]]",  # from Dash.md, the bare name resolves to Other/Growth.md (path order wins)
     "  - same name, other folder",
 ]
+
+
+def test_render_open_tasks_grouped_sorted_and_never_checkboxes() -> None:
+    data = make_data(*VAULT)
+    assert render_block("open-tasks", {}, data, "Dash.md").splitlines() == OPEN_TASKS
+    rendered = render_block("open-tasks", {}, data, "Dash.md")
+    assert scan(rendered).tasks == ()  # a summary never counts the tasks it lists
+    only_plan = render_block("open-tasks", {"plan": "[[Plans/Growth]]"}, data, "Dash.md")
+    assert only_plan.splitlines()[0] == "- [[K8s]]"
+    assert "Other/Growth" not in only_plan and "2026-11-20" not in only_plan
+    assert render_block("open-tasks", {}, make_data(VAULT[2]), "D.md") == "No open tasks."
+
+
 
 
 @pytest.mark.parametrize(

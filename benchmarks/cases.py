@@ -198,12 +198,22 @@ def status_one_changed(ctx: Context) -> Run:
     return Run(ctx.vaultkit("status", "--json"), ctx.check_status)
 
 
+DASHBOARD = Path(__file__).resolve().parent.parent / "vault_template" / "Home.md"
+
+
+def _writable_copy(ctx: Context, copy: Path) -> None:
+    """A copy of the vault for rollup to write to, with the vault template's dashboard (Home.md: plans,
+    milestones, open tasks and journal blocks over the whole vault), as a vault made by `init` has."""
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(ctx.vault, copy, ignore=shutil.ignore_patterns(".vaultkit"))
+    shutil.copyfile(DASHBOARD, copy / "Home.md")
+
+
 def _rollup_vault(ctx: Context) -> Path:
     """A copy of the vault that rollup may write to, already rolled up once (untimed)."""
     copy = ctx.work / f"rollup-{ctx.size}"
     if "rollup" not in ctx.state:
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(ctx.vault, copy, ignore=shutil.ignore_patterns(".vaultkit"))
+        _writable_copy(ctx, copy)
         subprocess.run(ctx.vaultkit("rollup", vault=copy), capture_output=True, check=False)
         ctx.state["rollup"] = copy
     return copy
@@ -212,8 +222,7 @@ def _rollup_vault(ctx: Context) -> Path:
 @case("rollup, first run (every managed note written)", requires=has_command("rollup"))
 def rollup_first(ctx: Context) -> Run:
     copy = ctx.work / f"rollup-first-{ctx.size}"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(ctx.vault, copy, ignore=shutil.ignore_patterns(".vaultkit"))
+    _writable_copy(ctx, copy)
     ctx.ensure_index(copy)  # as after a first `status`: the run measured is the writing
     return Run(ctx.vaultkit("rollup", vault=copy))
 

@@ -17,7 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-__all__ = ["Link", "LinkIndex", "Resolution", "find_links", "parse_link_target"]
+__all__ = [
+    "Link",
+    "LinkIndex",
+    "LinkRow",
+    "Resolution",
+    "find_links",
+    "link_rows",
+    "parse_link_target",
+    "property_link_rows",
+]
 
 _WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 _MDLINK_RE = re.compile(
@@ -63,18 +72,28 @@ def parse_link_target(inner: str) -> tuple[str, str | None, str | None]:
     return inner.strip(), (heading.strip() or None) if heading is not None else None, alias
 
 
+#: A link as the tuple of its fields, in `Link`'s order (what the index stores, and `Link(*row)` builds).
+LinkRow = tuple[str, int, str | None, str | None, bool, str, str, str]
+
+
 def find_links(text: str, first_line: int, source: str = "body") -> list[Link]:
     """Every wikilink and internal Markdown link in `text`; `first_line` is the 1-based line of text[0]."""
-    found: list[tuple[int, Link]] = []
-    for match in _WIKILINK_RE.finditer(text):
-        target, heading, alias = parse_link_target(match.group(2))
-        line = first_line + text.count("\n", 0, match.start())
-        found.append(
-            (
-                match.start(),
-                Link(target, line, heading, alias, bool(match.group(1)), "wikilink", source, match.group(0)),
+    return [Link(*row) for row in link_rows(text, first_line, source)]
+
+
+def link_rows(text: str, first_line: int, source: str = "body") -> list[LinkRow]:
+    """`find_links` as rows (tuples of each link's fields), for callers that store them."""
+    found: list[tuple[int, LinkRow]] = []
+    if "[[" in text:
+        for match in _WIKILINK_RE.finditer(text):
+            target, heading, alias = parse_link_target(match.group(2))
+            line = first_line + text.count("\n", 0, match.start())
+            found.append(
+                (
+                    match.start(),
+                    (target, line, heading, alias, bool(match.group(1)), "wikilink", source, match.group(0)),
+                )
             )
-        )
     if "](" in text:
         for match in _MDLINK_RE.finditer(text):
             url = match.group(2).strip("<>")
@@ -85,7 +104,7 @@ def find_links(text: str, first_line: int, source: str = "body") -> list[Link]:
             found.append(
                 (
                     match.start(),
-                    Link(
+                    (
                         target,
                         line,
                         heading or None,
@@ -97,8 +116,19 @@ def find_links(text: str, first_line: int, source: str = "body") -> list[Link]:
                     ),
                 )
             )
-    found.sort(key=lambda item: item[0])
-    return [link for _, link in found]
+    if len(found) > 1:
+        found.sort(key=lambda item: item[0])
+    return [row for _, row in found]
+
+
+def property_link_rows(scalars: Iterable[tuple[str, int, str]]) -> list[LinkRow]:
+    """Wikilinks in property values, as rows: `scalars` are (key, 1-based file line, text), as
+    `Frontmatter.scalars` lists every scalar of the properties block."""
+    rows: list[LinkRow] = []
+    for key, line, text in scalars:
+        if "[[" in text:
+            rows.extend(link_rows(text, line, f"property:{key}"))
+    return rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,6 +199,13 @@ def test_generated_notes_agree(text: str) -> None:
     check_body(note.body, note.body_line)
 
 
+def test_the_fast_walk_reads_tasks_as_markdowns_pattern() -> None:
+    from vaultkit.fastwalk import _is_task
+
+    for content in ["[ ]", "[x] a", "[ ]x", "[\n] a", "[x]\tb", "[x]\nc", "[]", "[  ] d", "x", "[x]"]:
+        assert _is_task(content) == (markdown._TASK_RE.match(content) is not None), repr(content)
+
+
 # ---------------------------------------------------------------------------------------------- summaries
 
 

@@ -2,7 +2,7 @@
 
 One pass over the lines keeps the open containers (blockquotes, list items) and the open leaf block
 (paragraph, fence, indented code, HTML block, table), as CommonMark's reference algorithm does, applying
-markdown-it's rules and quirks line by line (`blockrules`). It records what `markdown._walk` reads (list
+markdown-it's rules and quirks line by line (`blockrules`). It records what `fastwalk` reads (list
 items, paragraphs, headings, table cells, other blocks) and the code lines that `%% comments %%` skip; in
 counting mode it counts tasks instead, with a fast path for runs of list items, the bulk of PDP notes.
 Anything it does not decide exactly raises `UndecidedError`; see `fastscan`.
@@ -67,7 +67,7 @@ class _Blocks:
     def __init__(
         self, src: str, statuses: TaskStatuses | None = None, lines: list[str] | None = None
     ) -> None:
-        """With `statuses`, only count tasks (no events); without, record events for `_walk`.
+        """With `statuses`, only count tasks (no events); without, record events for `fastwalk`.
 
         `lines`, when given, is `src.split("\\n")` (and `src` is not read): a caller that has the lines
         already saves splitting the text again. The list is taken over.

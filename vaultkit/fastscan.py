@@ -12,8 +12,9 @@ markdown-it-py for that note. Exactness first: a differential test holds the two
 headings, links and tags over every fixture note and over generated notes.
 
 Two outputs: `count_tasks` (done, open, cancelled) for the status summary, without building any object;
-and `scan_fast`, the same `Structure` as `markdown.scan`, by feeding markdown.py's own token walker the
-tokens markdown-it would have produced (only the block layer is ours; every inline rule stays shared).
+and `scan_fast`, the same `Structure` as `markdown.scan`, from the rows `fastwalk` reads off the block
+events (the token walk `markdown._walk` does on markdown-it's tokens, without building tokens; its
+patterns are markdown.py's).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from .blockrules import MD_TRIM_CHARS, UndecidedError
+from .blockrules import UndecidedError
 from .comments import mask_comment_lines, mask_comments
 from .fastblocks import _Blocks, parse_blocks
 from .fastprops import fast_properties
+from .fastwalk import walk
 from .index_rows import title_of
 from .tasks import TaskStatuses
 
@@ -44,30 +46,6 @@ _UNKNOWN: Final = 15
 
 
 # ---------------------------------------------------------------------------------------------- reading
-
-
-def _content(lines: list[str], parts: tuple[tuple[int, int, int], ...], indent: int) -> str:
-    """An inline token's content: markdown-it's `getLines(start, end, blkIndent)`, trimmed."""
-    out = []
-    for line, bmark, start in parts:
-        s = lines[line]
-        if start >= 0:  # a list item's first line: its content starts after the marker
-            out.append(s[start:])
-            continue
-        column = 0
-        pos = bmark
-        n = len(s)
-        while pos < n and column < indent:
-            ch = s[pos]
-            if ch == " ":
-                column += 1
-            elif ch == "\t":
-                column += 4 - column % 4
-            else:
-                break
-            pos += 1
-        out.append(" " * (column - indent) + s[pos:] if column > indent else s[pos:])
-    return "\n".join(out).strip(MD_TRIM_CHARS)
 
 
 def _normalize(text: str, hints: int = _UNKNOWN) -> str:
@@ -175,54 +153,20 @@ def count_tasks(body: str, statuses: TaskStatuses, hints: int = _UNKNOWN) -> tup
     return done, open_, cancelled
 
 
-class _Token:
-    """The few attributes of a markdown-it `Token` that `markdown._walk` reads."""
-
-    __slots__ = ("content", "map", "tag", "type")
-
-    def __init__(self, kind: str, line: int = 0, content: str = "", tag: str = "") -> None:
-        self.type = kind
-        self.map = [line, line + 1]
-        self.content = content
-        self.tag = tag
-
-
-def _tokens(blocks: _Blocks) -> list[_Token]:
-    lines = blocks.lines
-    tokens: list[_Token] = []
-    add = tokens.append
-    for event in blocks.events:
-        kind = event[0]
-        if kind == "item":
-            add(_Token("list_item_open", event[1]))
-        elif kind == "/item":
-            add(_Token("list_item_close"))
-        elif kind == "para":
-            add(_Token("paragraph_open", event[1]))
-            add(_Token("inline", event[1], _content(lines, event[2], event[3])))
-            add(_Token("paragraph_close"))
-        elif kind == "heading" or kind == "atx":
-            level, line = event[1], event[2]
-            content = event[3] if kind == "atx" else _content(lines, event[3], event[4])
-            add(_Token("heading_open", line, tag=f"h{level}"))
-            add(_Token("inline", line, content))
-            add(_Token("heading_close"))
-        elif kind == "cells":
-            for cell in event[2]:
-                add(_Token("td_open", event[1]))
-                add(_Token("inline", event[1], cell))
-        else:
-            add(_Token("block"))
-    return tokens
-
-
 def scan_fast(body: str, first_line: int = 1, statuses: TaskStatuses | None = None) -> Structure:
     """Exactly `markdown.scan(body, first_line, statuses)`, or `UndecidedError`."""
-    from .markdown import _walk
-    from .tasks import DEFAULT_STATUSES
+    from .links import Link
+    from .markdown import Heading, Structure
+    from .tasks import DEFAULT_STATUSES, Task
 
-    tokens = _tokens(_parse(body))
-    return _walk(tokens, first_line, statuses or DEFAULT_STATUSES)  # type: ignore[arg-type]
+    tasks, headings, links, tags, placeholders = walk(_parse(body), first_line, statuses or DEFAULT_STATUSES)
+    return Structure(
+        tuple([Task(*row) for row in tasks]),
+        tuple([Heading(*row) for row in headings]),
+        tuple([Link(*row) for row in links]),
+        tuple(tags),
+        tuple(placeholders),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- notes
@@ -340,3 +284,4 @@ def fast_summary(path: str, data: bytes, statuses: TaskStatuses) -> _Summary | N
     value = props.get("type")
     kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
     return title_of(path), kind, counts, props, problems, present
+

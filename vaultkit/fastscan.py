@@ -11,10 +11,11 @@ tabs inside blockquotes, an unusually deep nesting), it raises `UndecidedError` 
 markdown-it-py for that note. Exactness first: a differential test holds the two to identical tasks,
 headings, links and tags over every fixture note and over generated notes.
 
-Two outputs: `count_tasks` (done, open, cancelled) for the status summary, without building any object;
-and `scan_fast`, the same `Structure` as `markdown.scan`, from the rows `fastwalk` reads off the block
+Three outputs: `count_tasks` (done, open, cancelled) for the status summary, without building any
+object; `scan_fast`, the same `Structure` as `markdown.scan`, from the rows `fastwalk` reads off the block
 events (the token walk `markdown._walk` does on markdown-it's tokens, without building tokens; its
-patterns are markdown.py's).
+patterns are markdown.py's); and `fast_detail`, what a note's full record holds, as rows (the index's
+detail), without building a `Note`, its record or any task object.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from .blockrules import UndecidedError
 from .comments import mask_comment_lines, mask_comments
 from .fastblocks import _Blocks, parse_blocks
 from .fastprops import fast_properties
-from .fastwalk import walk
+from .fastwalk import Rows, walk
 from .index_rows import title_of
+from .links import LinkRow, property_link_rows
 from .tasks import TaskStatuses
 
 if TYPE_CHECKING:
@@ -102,7 +104,7 @@ def _parse(body: str, statuses: TaskStatuses | None = None, hints: int = _UNKNOW
     return blocks
 
 
-def _parse_lines(lines: list[str], statuses: TaskStatuses, hints: int) -> _Blocks:
+def _parse_lines(lines: list[str], statuses: TaskStatuses | None, hints: int) -> _Blocks:
     """`_parse` of the body `"\\n".join(lines)` (which `hints` say holds no CR and no NUL), on its lines:
     the same steps, without joining the lines into a text and splitting it again for each parse."""
     marked = [i for i, line in enumerate(lines) if "%%" in line] if hints & _MAY_COMMENT else []
@@ -285,3 +287,87 @@ def fast_summary(path: str, data: bytes, statuses: TaskStatuses) -> _Summary | N
     kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
     return title_of(path), kind, counts, props, problems, present
 
+
+# (title, type, properties, problems, has properties, the body's rows, the properties' links as rows)
+_Detail = tuple[str, str | None, dict[str, Any], tuple[Any, ...], bool, Rows, list[LinkRow]]
+
+
+def fast_detail(path: str, data: bytes, statuses: TaskStatuses) -> _Detail | None:
+    """What `NoteRecord.from_note` reads of a note file, as rows, or None to use the reference path
+    (binary or non-UTF-8 files, and bodies the block scanner declines).
+
+    The parts are those `fast_summary` reads, and the body's structure (`fastwalk`); the problems are the
+    properties' errors, then their warnings, as `Note` lists them.
+    """
+    if data.find(b"\x00", 0, 8192) >= 0:
+        return None
+    hints = (
+        (_MAY_CR if b"\r" in data else 0)
+        | (_MAY_NUL if b"\0" in data else 0)
+        | (_MAY_COMMENT if b"%%" in data else 0)
+        | (_MAY_FENCE if b"```" in data or b"~~~" in data else 0)
+    )
+    try:
+        if not hints & (_MAY_CR | _MAY_NUL):
+            plain = _plain_detail(path, data, statuses, hints)
+            if plain is not None:
+                return plain
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        lines = header_lines(text)
+        props: dict[str, Any] | None = {}
+        linked: list[tuple[str, int, str]] = []
+        present = len(lines) > 1 and _FENCE_RE.fullmatch(lines[-1]) is not None
+        if present:
+            props = fast_properties(lines[1:-1], linked)
+        if props is not None:
+            body = text[sum(map(len, lines)) :] if present else text.removeprefix("\ufeff")
+            body_line = len(lines) + 1 if present else 1
+            problems: tuple[Any, ...] = ()
+        else:
+            from .frontmatter import parse_frontmatter
+
+            fm = parse_frontmatter(text, lines)
+            body = text[fm.body_offset :] if fm.present else text.removeprefix("\ufeff")
+            body_line, props, present, linked = fm.body_start_line + 1, fm.properties, fm.present, fm.scalars
+            errors = tuple(p for p in fm.problems if p.severity == "error")
+            problems = errors + tuple(p for p in fm.problems if p.severity == "warning")
+        rows = walk(_parse(body, None, hints), body_line, statuses)
+    except UndecidedError:
+        return None
+    value = props.get("type")
+    kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
+    return title_of(path), kind, props, problems, present, rows, property_link_rows(linked)
+
+
+def _plain_detail(path: str, data: bytes, statuses: TaskStatuses, hints: int) -> _Detail | None:
+    """`fast_detail` of a note without CR or NUL whose properties `fast_properties` reads, from its lines
+    decoded one by one (see `_plain_summary`); None to take the general path."""
+    try:
+        lines = [line.decode("utf-8") for line in data.split(b"\n")]
+    except UnicodeDecodeError:
+        return None
+    first = lines[0].removeprefix("\ufeff")
+    close = 0
+    if _is_fence(first):
+        for index in range(1, len(lines)):
+            if _is_fence(lines[index]):
+                close = index
+                break
+    props: dict[str, Any] = {}
+    linked: list[tuple[str, int, str]] = []
+    if close:
+        found = fast_properties(lines[1:close], linked)
+        if found is None:
+            return None
+        props, body = found, lines[close + 1 :]
+        body_line = close + 2
+    else:
+        lines[0] = first
+        body, body_line = lines, 1
+    rows = walk(_parse_lines(body, None, hints), body_line, statuses)
+    value = props.get("type")
+    kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
+    return title_of(path), kind, props, (), close > 0, rows, property_link_rows(linked)

@@ -28,10 +28,11 @@ __all__ = [
     "property_link_rows",
 ]
 
-_WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-_MDLINK_RE = re.compile(
-    r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
-)
+# A link is `(!?)` then one of these, an embed when the character before it is `!` (searched without the
+# `!?`, a pattern starts with a literal that the regular expression engine looks for fast; the matches are
+# those of `(!?)` + pattern, since a link never ends with `!`).
+_WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+_MDLINK_RE = re.compile(r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -86,36 +87,27 @@ def link_rows(text: str, first_line: int, source: str = "body") -> list[LinkRow]
     found: list[tuple[int, LinkRow]] = []
     if "[[" in text:
         for match in _WIKILINK_RE.finditer(text):
-            target, heading, alias = parse_link_target(match.group(2))
-            line = first_line + text.count("\n", 0, match.start())
-            found.append(
-                (
-                    match.start(),
-                    (target, line, heading, alias, bool(match.group(1)), "wikilink", source, match.group(0)),
-                )
-            )
+            start = match.start()
+            embed = start > 0 and text[start - 1] == "!"
+            if embed:
+                start -= 1
+            target, heading, alias = parse_link_target(match.group(1))
+            line = first_line + text.count("\n", 0, start)
+            raw = text[start : match.end()]
+            found.append((start, (target, line, heading, alias, embed, "wikilink", source, raw)))
     if "](" in text:
         for match in _MDLINK_RE.finditer(text):
-            url = match.group(2).strip("<>")
+            url = match.group(1).strip("<>")
             if _SCHEME_RE.match(url):  # web, mailto, obsidian:// and other external links
                 continue
+            start = match.start()
+            embed = start > 0 and text[start - 1] == "!"
+            if embed:
+                start -= 1
             target, _, heading = unquote(url).partition("#")
-            line = first_line + text.count("\n", 0, match.start())
-            found.append(
-                (
-                    match.start(),
-                    (
-                        target,
-                        line,
-                        heading or None,
-                        None,
-                        bool(match.group(1)),
-                        "markdown",
-                        source,
-                        match.group(0),
-                    ),
-                )
-            )
+            line = first_line + text.count("\n", 0, start)
+            raw = text[start : match.end()]
+            found.append((start, (target, line, heading or None, None, embed, "markdown", source, raw)))
     if len(found) > 1:
         found.sort(key=lambda item: item[0])
     return [row for _, row in found]

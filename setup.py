@@ -18,6 +18,7 @@ COMPILED = [
     "vaultkit/fastblocks.py",
     "vaultkit/fastprops.py",
     "vaultkit/fastscan.py",
+    "vaultkit/fastwalk.py",
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from conftest import fixture_notes, sample_paths
@@ -20,7 +21,7 @@ from benchmarks.generate import generate_vault
 from vaultkit import blockrules, comments, fastblocks, fastscan, frontmatter, markdown
 from vaultkit.fastprops import fast_properties
 from vaultkit.fastscan import UndecidedError, count_tasks, fast_summary, header_lines, scan_fast
-from vaultkit.index_rows import NoteSummary, reference_record, summary_parts
+from vaultkit.index_rows import NoteSummary, decode, full_parts, reference_record, summary_parts
 from vaultkit.markdown import scan
 from vaultkit.note import Note
 from vaultkit.tasks import DEFAULT_STATUSES, TaskCounts, TaskStatuses
@@ -250,6 +251,103 @@ def test_code_lines_agree_on_generated_notes(text: str) -> None:
     check_code_lines(Note.parse(text).body)
 
 
+# ---------------------------------------------------------------------------------------------- full records
+
+
+def oracle_parts(
+    path: str, data: bytes, template: bool, statuses: TaskStatuses = DEFAULT_STATUSES
+) -> tuple[object, object]:
+    """`full_parts` the reference way: `NoteRecord.from_note` of a `Note` whose body markdown-it-py reads
+    (the fast scanner declines every body), walked by `markdown._walk`."""
+    from vaultkit.index_rows import _record, detail_of_record, parts_of_record
+    from vaultkit.text_checks import text_findings
+
+    with mock.patch.object(fastscan, "scan_fast", side_effect=UndecidedError("the oracle reads this")):
+        record = _record(path, data, None, statuses, template)
+    try:
+        findings = text_findings(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        findings = ()
+    return parts_of_record(record, data), detail_of_record(record, findings)
+
+
+def shown(parts: tuple[object, object]) -> str:
+    """Summary and detail as text, stored values decoded: equal text, equal values of the same types."""
+    summary, detail = parts
+    assert isinstance(summary, tuple)
+    blobs = [decode(blob) if isinstance(blob, bytes) else blob for blob in summary[6:]]
+    return repr((summary[:6], blobs, detail))
+
+
+def check_full(path: str, data: bytes, statuses: TaskStatuses = DEFAULT_STATUSES) -> bool:
+    """Assert `full_parts` (the fast detail) equals the oracle's for `data`; False when it was not fast."""
+    for template in (False, True):
+        got = full_parts(path, data, None, statuses, template)
+        assert shown(got) == shown(oracle_parts(path, data, template, statuses)), path
+    return fastscan.fast_detail(path, data, statuses) is not None
+
+
+def test_every_fixture_note_has_the_oracles_full_record() -> None:
+    paths = [*fixture_notes(), *sorted((FIXTURES / "vaults").rglob("*.md")), *sample_paths()]
+    fast = [path.name for path in paths if check_full(f"Notes/{path.name}", path.read_bytes())]
+    assert "plan.md" in fast and "structure.md" in fast and "crlf.md" in fast
+    assert len(fast) >= len(paths) // 2
+
+
+def test_generated_vault_has_the_oracles_full_records(tmp_path: Path) -> None:
+    generate_vault(tmp_path, 40, seed=11)
+    root = tmp_path / "vault"
+    paths = sorted(root.rglob("*.md"))
+    assert all(check_full(path.relative_to(root).as_posix(), path.read_bytes()) for path in paths)
+
+
+def test_full_records_with_custom_statuses() -> None:
+    statuses = TaskStatuses(done=frozenset("x/"), cancelled=frozenset("~"))
+    text = "---\ntags: [a, b]\nplan: '[[P]]'\n---\n# H #b\n- [x] a\n  - [/] b #t\n- [~] c [[L]]\n- [-] d\n"
+    assert check_full("a.md", text.encode(), statuses)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '---\nplan: "[[Growth]]"\nrelated:\n  - "[[A|a]]"\n  - x [[B#h]] y\ntags: x, Y\n---\n- [ ] t #y\n',
+        '---\nplan: "[[Growth]]"\nrelated:\n  - "[[A|a]]"\n  - x [[B#h]] y\ntags: x, #Y\n---\n- [ ] t #y\n',
+        "---\nrelated:\n- '[[A]] [[B]]'\n- 2026-01-02\n---\n<% tp.file.title %> and `<% code %>`\n",
+        "---\nplan: [[Growth]]\n---\n- [ ] flow list: YAML reads it\n",
+        "---\r\nplan: '[[C]]'\r\ntags:\r\n- q\r\n---\r\n- [x] crlf [[D]]\r\n",
+        "\ufeff---\nt: {{date}}\n---\n{{title}} [[E]]\n",
+        "---\ntitle: [unclosed\n---\n- [ ] broken YAML\n",
+        "---\nx: 1\nx: 2\n---\nkey twice\n",
+        "- [ ] a\n\u00e2\u20ac\u2122 mojibake\n",
+        "[ref]: x\n- [ ] declined body\n",
+        "\ufeff# BOM, no properties\n- [ ] t\n",
+    ],
+)
+def test_full_records_of_odd_notes(text: str) -> None:
+    check_full("Folder/Odd.md", text.encode("utf-8"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes(valid=False))
+def test_generated_notes_have_the_oracles_full_record(text: str) -> None:
+    check_full("Folder/A note.md", text.encode("utf-8"))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, max_size=14), st.sampled_from(["\n", "\r\n"]))
+def test_generated_markdown_has_the_oracles_full_record(
+    lines: list[tuple[str, str, str]], newline: str
+) -> None:
+    check_full("a.md", (newline.join("".join(parts) for parts in lines) + newline).encode("utf-8"))
+
+
+def test_the_fast_walk_reads_tasks_as_markdowns_pattern() -> None:
+    from vaultkit.fastwalk import _is_task
+
+    for content in ["[ ]", "[x] a", "[ ]x", "[\n] a", "[x]\tb", "[x]\nc", "[]", "[  ] d", "x", "[x]"]:
+        assert _is_task(content) == (markdown._TASK_RE.match(content) is not None), repr(content)
+
+
 # ---------------------------------------------------------------------------------------------- summaries
 
 
@@ -274,12 +372,14 @@ def reference_record_of(path: str, data: bytes, template: bool) -> object:
 @given(frontmatter_entries())
 def test_fast_properties_equal_yaml(entries: list[str]) -> None:
     text = "---\n" + "".join(line + "\n" for line in entries) + "---\nbody\n"
-    fast = fast_properties(header_lines(text)[1:-1])
+    linked: list[tuple[str, int, str]] = []
+    fast = fast_properties(header_lines(text)[1:-1], linked)
     if fast is not None:
         reference = frontmatter.parse_frontmatter(text)
         assert not reference.problems
         assert repr(fast) == repr(reference.properties)
         assert [type(v) for v in fast.values()] == [type(v) for v in reference.properties.values()]
+        assert linked == [scalar for scalar in reference.scalars if "[[" in scalar[2]]
 
 
 def test_fast_properties_take_the_plain_subset() -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from urllib.parse import unquote
 
-from vaultkit.links import Link, LinkIndex, Resolution, find_links, parse_link_target
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from vaultkit.links import Link, LinkIndex, Resolution, find_links, link_rows, parse_link_target
 
 
 @pytest.mark.parametrize(
@@ -47,6 +52,44 @@ def test_find_links_every_form() -> None:
         "kind": "wikilink",
         "source": "body",
     }
+
+
+# The patterns as first written, `!` included: `link_rows` searches without it (see links.py).
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+_MDLINK = re.compile(
+    r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
+)
+
+
+def links_by_the_embed_patterns(text: str, first_line: int) -> list[Link]:
+    found = []
+    for m in _WIKILINK.finditer(text):
+        target, heading, alias = parse_link_target(m.group(2))
+        line = first_line + text.count("\n", 0, m.start())
+        found.append(
+            (m.start(), Link(target, line, heading, alias, bool(m.group(1)), "wikilink", "body", m[0]))
+        )
+    for m in _MDLINK.finditer(text):
+        url = m.group(2).strip("<>")
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+            target, _, heading = unquote(url).partition("#")
+            line = first_line + text.count("\n", 0, m.start())
+            link = Link(target, line, heading or None, None, bool(m.group(1)), "markdown", "body", m[0])
+            found.append((m.start(), link))
+    found.sort(key=lambda item: item[0])
+    return [link for _, link in found]
+
+
+@given(st.text(alphabet='![]()#|\\\n <>"ab.:/%2', max_size=40))
+@example("[[a]]![[b]] [c](d)!")
+@example("!![[a]]]] ![x](y)![z](w) [[[b]]")
+def test_links_are_those_the_embed_patterns_find(text: str) -> None:
+    assert find_links(text, 3) == links_by_the_embed_patterns(text, 3)
+    assert [tuple(vars_of(link)) for link in find_links(text, 3)] == link_rows(text, 3)
+
+
+def vars_of(link: Link) -> list[object]:
+    return [getattr(link, name) for name in Link.__slots__]
 
 
 PATHS = [

@@ -2,9 +2,9 @@
 
 One pass over the lines keeps the open containers (blockquotes, list items) and the open leaf block
 (paragraph, fence, indented code, HTML block, table), as CommonMark's reference algorithm does, applying
-markdown-it's rules and quirks line by line (`blockrules`). It records what `markdown._walk` reads (list
+markdown-it's rules and quirks line by line (`blockrules`). It records what `fastwalk` reads (list
 items, paragraphs, headings, table cells, other blocks) and the code lines that `%% comments %%` skip; in
-counting mode it counts tasks instead, with a fast path for runs of list items, the bulk of PDP notes.
+counting mode it counts tasks instead. Runs of list items, the bulk of PDP notes, take a fast path in both.
 Anything it does not decide exactly raises `UndecidedError`; see `fastscan`.
 """
 
@@ -67,7 +67,7 @@ class _Blocks:
     def __init__(
         self, src: str, statuses: TaskStatuses | None = None, lines: list[str] | None = None
     ) -> None:
-        """With `statuses`, only count tasks (no events); without, record events for `_walk`.
+        """With `statuses`, only count tasks (no events); without, record events for `fastwalk`.
 
         `lines`, when given, is `src.split("\\n")` (and `src` is not read): a caller that has the lines
         already saves splitting the text again. The list is taken over.
@@ -241,13 +241,16 @@ class _Blocks:
         return True
 
     def item_run(self, i: int) -> int:
-        """Counting fast path: consecutive list-item lines with plain content, outside blockquotes.
+        """Fast path: consecutive list-item lines with plain content, outside blockquotes.
 
         Each such line is a list item whose first paragraph is one line long (the next item interrupts
         it), so it is a task exactly when that line is; only the container stack needs following. Stops
         (returning the line to go on from) at the first line that is anything else, or that markdown-it
         could read otherwise: a nested block on the line, a `|`, indentation that makes code or a
-        continuation, an ordered item that may not interrupt a paragraph, a wide list item.
+        continuation, an ordered item that may not interrupt a paragraph, a wide list item. Counting, it
+        counts the tasks; else it records the events the general path records for the same lines (each
+        item's close, the item, its paragraph once the next line ends it). The last item's paragraph is
+        left open, as the general path would leave it.
         """
         lines = self.lines
         nlines = len(lines)
@@ -264,8 +267,11 @@ class _Blocks:
         last = ""  # the previous item's line, while its one-line paragraph is open
         last_at = -1
         statuses = self.statuses
-        assert statuses is not None
-        done_chars, cancelled_chars = statuses.done, statuses.cancelled
+        counting = statuses is not None
+        done_chars: frozenset[str] = statuses.done if statuses is not None else frozenset()
+        cancelled_chars: frozenset[str] = statuses.cancelled if statuses is not None else frozenset()
+        events = self.events
+        last_indent = 0  # the previous item's content column (its paragraph's indent)
         done = open_ = cancelled = 0
         while i < nlines:
             s = lines[i]
@@ -297,23 +303,30 @@ class _Blocks:
             elif k < depth and para_open and wide:
                 break
             if last_at >= 0:
-                status = _one_line_task(last, last_at)
-                if status:
-                    if status in done_chars:
-                        done += 1
-                    elif status in cancelled_chars:
-                        cancelled += 1
-                    else:
-                        open_ += 1
+                if counting:
+                    status = _one_line_task(last, last_at)
+                    if status:
+                        if status in done_chars:
+                            done += 1
+                        elif status in cancelled_chars:
+                            cancelled += 1
+                        else:
+                            open_ += 1
+                else:
+                    events.append(("para", i - 1, ((i - 1, 0, last_at),), last_indent))
             elif para_open:
                 self.end_para()
             while len(cols) > k:
                 cols.pop()
+                if not counting:
+                    events.append(_CLOSE_ITEM)
             width = column - base + at - marker_at
             if width > 4:
                 wide = True
             cols.append(base + width)
-            last, last_at = s, at
+            if not counting:
+                events.append(("item", i))
+            last, last_at, last_indent = s, at, base + width
             para_open = True
             i += 1
         counts = self.counts
@@ -341,12 +354,11 @@ class _Blocks:
         events = self.events
         hr_match = _HR_RE.fullmatch
         i = 0
-        counting = self.statuses is not None
         while i < nlines:
             s = lines[i]
             c0 = s[:1]
             kind = self.kind
-            if counting and c0 in _RUN_FIRST and (kind is None or kind == "para") and not self.quotes:
+            if c0 in _RUN_FIRST and (kind is None or kind == "para") and not self.quotes:
                 after = self.item_run(i)
                 if after > i:
                     i = after

@@ -159,8 +159,15 @@ def _key_end(line: str) -> tuple[int, int]:
     return (k, at) if at > k + 1 else (-1, -1)
 
 
-def fast_properties(yaml_lines: list[str]) -> dict[str, Any] | None:
-    """The properties of a block's lines (line ends included), or None when outside the plain subset."""
+def fast_properties(
+    yaml_lines: list[str], linked: list[tuple[str, int, str]] | None = None
+) -> dict[str, Any] | None:
+    """The properties of a block's lines (line ends included), or None when outside the plain subset.
+
+    With `linked`, each text value that holds `[[` is added to it as (key, 1-based file line, text): the
+    entries of `Frontmatter.scalars` that links can be found in (the block's first line is the file's
+    second; every value of the subset is one line, as written, but for its quotes).
+    """
     block = "\n".join(yaml_lines)
     if any(mark in block for mark in _AVOID):  # anywhere, even in a comment: the full parser decides
         return None
@@ -168,7 +175,7 @@ def fast_properties(yaml_lines: list[str]) -> dict[str, Any] | None:
     key: str | None = None  # a key whose value is still open (`key:` then list items)
     items: list[Any] | None = None
     indent = -1
-    for raw in yaml_lines:
+    for index, raw in enumerate(yaml_lines):
         line = raw.rstrip("\r\n").rstrip(" ")
         if not line or line.lstrip(" ").startswith("#"):
             continue
@@ -185,6 +192,8 @@ def fast_properties(yaml_lines: list[str]) -> dict[str, Any] | None:
                 return None
             items.append(value)
             props[key] = items
+            if linked is not None and isinstance(value, str) and "[[" in value:
+                linked.append((key, index + 2, value))
             continue
         end, value_at = _key_end(line)
         if end < 0:
@@ -202,4 +211,6 @@ def fast_properties(yaml_lines: list[str]) -> dict[str, Any] | None:
             return None
         key, items = None, None
         props[name] = value
+        if linked is not None and isinstance(value, str) and "[[" in value:
+            linked.append((name, index + 2, value))
     return props

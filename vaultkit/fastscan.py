@@ -11,9 +11,11 @@ tabs inside blockquotes, an unusually deep nesting), it raises `UndecidedError` 
 markdown-it-py for that note. Exactness first: a differential test holds the two to identical tasks,
 headings, links and tags over every fixture note and over generated notes.
 
-Two outputs: `count_tasks` (done, open, cancelled) for the status summary, without building any object;
-and `scan_fast`, the same `Structure` as `markdown.scan`, by feeding markdown.py's own token walker the
-tokens markdown-it would have produced (only the block layer is ours; every inline rule stays shared).
+Three outputs: `count_tasks` (done, open, cancelled) for the status summary, without building any
+object; `scan_fast`, the same `Structure` as `markdown.scan`, from the rows `fastwalk` reads off the block
+events (the token walk `markdown._walk` does on markdown-it's tokens, without building tokens; its
+patterns are markdown.py's); and `fast_detail`, what a note's full record holds, as rows (the index's
+detail), without building a `Note`, its record or any task object.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from .blockrules import MD_TRIM_CHARS, UndecidedError
+from .blockrules import UndecidedError
 from .comments import mask_comment_lines, mask_comments
 from .fastblocks import _Blocks, parse_blocks
 from .fastprops import fast_properties
+from .fastwalk import Rows, walk
 from .index_rows import title_of
+from .links import LinkRow, property_link_rows
 from .tasks import DEFAULT_STATUSES, TaskStatuses
 
 if TYPE_CHECKING:
@@ -52,30 +56,6 @@ _UNKNOWN: Final = 15
 
 
 # ---------------------------------------------------------------------------------------------- reading
-
-
-def _content(lines: list[str], parts: tuple[tuple[int, int, int], ...], indent: int) -> str:
-    """An inline token's content: markdown-it's `getLines(start, end, blkIndent)`, trimmed."""
-    out = []
-    for line, bmark, start in parts:
-        s = lines[line]
-        if start >= 0:  # a list item's first line: its content starts after the marker
-            out.append(s[start:])
-            continue
-        column = 0
-        pos = bmark
-        n = len(s)
-        while pos < n and column < indent:
-            ch = s[pos]
-            if ch == " ":
-                column += 1
-            elif ch == "\t":
-                column += 4 - column % 4
-            else:
-                break
-            pos += 1
-        out.append(" " * (column - indent) + s[pos:] if column > indent else s[pos:])
-    return "\n".join(out).strip(MD_TRIM_CHARS)
 
 
 def _normalize(text: str, hints: int = _UNKNOWN) -> str:
@@ -132,7 +112,7 @@ def _parse(body: str, statuses: TaskStatuses | None = None, hints: int = _UNKNOW
     return blocks
 
 
-def _parse_lines(lines: list[str], statuses: TaskStatuses, hints: int) -> _Blocks:
+def _parse_lines(lines: list[str], statuses: TaskStatuses | None, hints: int) -> _Blocks:
     """`_parse` of the body `"\\n".join(lines)` (which `hints` say holds no CR and no NUL), on its lines:
     the same steps, without joining the lines into a text and splitting it again for each parse."""
     marked = [i for i, line in enumerate(lines) if "%%" in line] if hints & _MAY_COMMENT else []
@@ -197,53 +177,20 @@ def code_lines(body: str) -> set[int]:
         return _code_lines(_build_parser().parse(body))
 
 
-class _Token:
-    """The few attributes of a markdown-it `Token` that `markdown._walk` reads."""
-
-    __slots__ = ("content", "map", "tag", "type")
-
-    def __init__(self, kind: str, line: int = 0, content: str = "", tag: str = "") -> None:
-        self.type = kind
-        self.map = [line, line + 1]
-        self.content = content
-        self.tag = tag
-
-
-def _tokens(blocks: _Blocks) -> list[_Token]:
-    lines = blocks.lines
-    tokens: list[_Token] = []
-    add = tokens.append
-    for event in blocks.events:
-        kind = event[0]
-        if kind == "item":
-            add(_Token("list_item_open", event[1]))
-        elif kind == "/item":
-            add(_Token("list_item_close"))
-        elif kind == "para":
-            add(_Token("paragraph_open", event[1]))
-            add(_Token("inline", event[1], _content(lines, event[2], event[3])))
-            add(_Token("paragraph_close"))
-        elif kind == "heading" or kind == "atx":
-            level, line = event[1], event[2]
-            content = event[3] if kind == "atx" else _content(lines, event[3], event[4])
-            add(_Token("heading_open", line, tag=f"h{level}"))
-            add(_Token("inline", line, content))
-            add(_Token("heading_close"))
-        elif kind == "cells":
-            for cell in event[2]:
-                add(_Token("td_open", event[1]))
-                add(_Token("inline", event[1], cell))
-        else:
-            add(_Token("block"))
-    return tokens
-
-
 def scan_fast(body: str, first_line: int = 1, statuses: TaskStatuses | None = None) -> Structure:
     """Exactly `markdown.scan(body, first_line, statuses)`, or `UndecidedError`."""
-    from .markdown import _walk
+    from .links import Link
+    from .markdown import Heading, Structure
+    from .tasks import DEFAULT_STATUSES, Task
 
-    tokens = _tokens(_parse(body))
-    return _walk(tokens, first_line, statuses or DEFAULT_STATUSES)  # type: ignore[arg-type]
+    tasks, headings, links, tags, placeholders = walk(_parse(body), first_line, statuses or DEFAULT_STATUSES)
+    return Structure(
+        tuple([Task(*row) for row in tasks]),
+        tuple([Heading(*row) for row in headings]),
+        tuple([Link(*row) for row in links]),
+        tuple(tags),
+        tuple(placeholders),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- notes
@@ -361,3 +308,88 @@ def fast_summary(path: str, data: bytes, statuses: TaskStatuses) -> _Summary | N
     value = props.get("type")
     kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
     return title_of(path), kind, counts, props, problems, present
+
+
+# (title, type, properties, problems, has properties, the body's rows, the properties' links as rows)
+_Detail = tuple[str, str | None, dict[str, Any], tuple[Any, ...], bool, Rows, list[LinkRow]]
+
+
+def fast_detail(path: str, data: bytes, statuses: TaskStatuses) -> _Detail | None:
+    """What `NoteRecord.from_note` reads of a note file, as rows, or None to use the reference path
+    (binary or non-UTF-8 files, and bodies the block scanner declines).
+
+    The parts are those `fast_summary` reads, and the body's structure (`fastwalk`); the problems are the
+    properties' errors, then their warnings, as `Note` lists them.
+    """
+    if data.find(b"\x00", 0, 8192) >= 0:
+        return None
+    hints = (
+        (_MAY_CR if b"\r" in data else 0)
+        | (_MAY_NUL if b"\0" in data else 0)
+        | (_MAY_COMMENT if b"%%" in data else 0)
+        | (_MAY_FENCE if b"```" in data or b"~~~" in data else 0)
+    )
+    try:
+        if not hints & (_MAY_CR | _MAY_NUL):
+            plain = _plain_detail(path, data, statuses, hints)
+            if plain is not None:
+                return plain
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        lines = header_lines(text)
+        props: dict[str, Any] | None = {}
+        linked: list[tuple[str, int, str]] = []
+        present = len(lines) > 1 and _FENCE_RE.fullmatch(lines[-1]) is not None
+        if present:
+            props = fast_properties(lines[1:-1], linked)
+        if props is not None:
+            body = text[sum(map(len, lines)) :] if present else text.removeprefix("\ufeff")
+            body_line = len(lines) + 1 if present else 1
+            problems: tuple[Any, ...] = ()
+        else:
+            from .frontmatter import parse_frontmatter
+
+            fm = parse_frontmatter(text, lines)
+            body = text[fm.body_offset :] if fm.present else text.removeprefix("\ufeff")
+            body_line, props, present, linked = fm.body_start_line + 1, fm.properties, fm.present, fm.scalars
+            errors = tuple(p for p in fm.problems if p.severity == "error")
+            problems = errors + tuple(p for p in fm.problems if p.severity == "warning")
+        rows = walk(_parse(body, None, hints), body_line, statuses)
+    except UndecidedError:
+        return None
+    value = props.get("type")
+    kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
+    return title_of(path), kind, props, problems, present, rows, property_link_rows(linked)
+
+
+def _plain_detail(path: str, data: bytes, statuses: TaskStatuses, hints: int) -> _Detail | None:
+    """`fast_detail` of a note without CR or NUL whose properties `fast_properties` reads, from its lines
+    decoded one by one (see `_plain_summary`); None to take the general path."""
+    try:
+        lines = [line.decode("utf-8") for line in data.split(b"\n")]
+    except UnicodeDecodeError:
+        return None
+    first = lines[0].removeprefix("\ufeff")
+    close = 0
+    if _is_fence(first):
+        for index in range(1, len(lines)):
+            if _is_fence(lines[index]):
+                close = index
+                break
+    props: dict[str, Any] = {}
+    linked: list[tuple[str, int, str]] = []
+    if close:
+        found = fast_properties(lines[1:close], linked)
+        if found is None:
+            return None
+        props, body = found, lines[close + 1 :]
+        body_line = close + 2
+    else:
+        lines[0] = first
+        body, body_line = lines, 1
+    rows = walk(_parse_lines(body, None, hints), body_line, statuses)
+    value = props.get("type")
+    kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
+    return title_of(path), kind, props, (), close > 0, rows, property_link_rows(linked)

@@ -17,7 +17,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem
-from .links import Link, find_links
+from .links import Link, property_link_rows
 from .yaml_format import PropertyValue, format_key, format_property, format_scalar, property_lines, quote
 from .yaml_safe import YamlLoadError, load_mapping, scalar_text
 
@@ -388,8 +388,4 @@ def splice_property(
 
 def find_links_in_properties(fm: Frontmatter) -> list[Link]:
     """Wikilinks in property values (`plan: "[[Growth]]"`), each with the file line of its value."""
-    links: list[Link] = []
-    for key, line, text in fm.scalars:
-        if "[[" in text:
-            links.extend(find_links(text, line, f"property:{key}"))
-    return links
+    return [Link(*row) for row in property_link_rows(fm.scalars)]

@@ -453,8 +453,11 @@ def full_parts(
     path: str, data: bytes | None, reason: str | None, statuses: TaskStatuses, is_template: bool
 ) -> tuple[SummaryParts, Detail]:
     """Summary and detail of one note from its bytes: `NoteRecord.from_note`, as `Vault` always built it,
-    and the findings its text decides (none for a note that cannot be read or is not UTF-8)."""
-    record = _record(path, data, reason, statuses, is_template)
+    and the findings its text decides (none for a note that cannot be read or is not UTF-8).
+
+    Most notes take the fast path: `fastscan.fast_detail` reads the rows the detail is made of, without
+    building a `Note`, its record or any task object; the rest are read the reference way (`_record`).
+    """
     findings: tuple[TextFinding, ...] = ()
     if data is not None:
         try:
@@ -465,4 +468,46 @@ def full_parts(
             from .text_checks import text_findings
 
             findings = text_findings(text)
+        from .fastscan import fast_detail
+
+        fast = fast_detail(path, data, statuses)
+        if fast is not None:
+            return _fast_parts(fast, data, is_template, findings)
+    record = _record(path, data, reason, statuses, is_template)
     return parts_of_record(record, data), detail_of_record(record, findings)
+
+
+def _fast_parts(
+    fast: Any, data: bytes, is_template: bool, findings: tuple[TextFinding, ...]
+) -> tuple[SummaryParts, Detail]:
+    """`full_parts` from what `fastscan.fast_detail` read: the same values, joined as `NoteRecord.from_note`
+    joins them (links in properties first, then the body's; the `tags` property, then the body's tags)."""
+    from .markdown import note_tags
+
+    title, kind, props, problems, present, body, property_links = fast
+    tasks, headings, links, tags, placeholders = body
+    done = cancelled = 0
+    for task in tasks:
+        state = task[2]
+        if state == "done":
+            done += 1
+        elif state == "cancelled":
+            cancelled += 1
+    parts: SummaryParts = (
+        title,
+        kind,
+        done,
+        len(tasks) - done - cancelled,
+        cancelled,
+        _flags(present, is_template, data),
+        encode(props) if props else None,
+        encode(_problem_rows(problems)) if problems else None,
+    )
+    outline: Outline = (
+        tuple(headings),
+        tuple(property_links + links),
+        note_tags(props.get("tags"), tags),
+        tuple(placeholders),
+        findings,
+    )
+    return parts, (tuple(tasks), outline)

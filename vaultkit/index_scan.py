@@ -28,9 +28,9 @@ FORMAT_VERSION = 4  # 2: SHA-256 content hashes; 3: tasks and outline apart, tex
 RACY_NS = 2_000_000_000
 # The modules whose code decides what a record holds: a change to any of them invalidates an index.
 _RECORD_MODULES = (
-    "blockrules", "comments", "errors", "fastblocks", "fastprops", "fastscan", "frontmatter", "index_rows",
-    "index_scan", "links", "markdown", "mojibake", "note", "record", "summary", "tasks", "text_checks",
-    "yaml_format", "yaml_safe",
+    "blockrules", "comments", "errors", "fastblocks", "fastprops", "fastscan", "fastwalk", "frontmatter",
+    "index_rows", "index_scan", "links", "markdown", "mojibake", "note", "record", "summary", "tasks",
+    "text_checks", "yaml_format", "yaml_safe",
 )  # fmt: skip
 
 # One parsed note: (path, mtime_ns, size, hash, flags to add, summary parts, detail or None).

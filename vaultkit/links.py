@@ -17,12 +17,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-__all__ = ["Link", "LinkIndex", "Resolution", "find_links", "parse_link_target"]
+__all__ = [
+    "Link",
+    "LinkIndex",
+    "LinkRow",
+    "Resolution",
+    "find_links",
+    "link_rows",
+    "parse_link_target",
+    "property_link_rows",
+]
 
-_WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-_MDLINK_RE = re.compile(
-    r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
-)
+# A link is `(!?)` then one of these, an embed when the character before it is `!` (searched without the
+# `!?`, a pattern starts with a literal that the regular expression engine looks for fast; the matches are
+# those of `(!?)` + pattern, since a link never ends with `!`).
+_WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+_MDLINK_RE = re.compile(r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -63,42 +73,54 @@ def parse_link_target(inner: str) -> tuple[str, str | None, str | None]:
     return inner.strip(), (heading.strip() or None) if heading is not None else None, alias
 
 
+#: A link as the tuple of its fields, in `Link`'s order (what the index stores, and `Link(*row)` builds).
+LinkRow = tuple[str, int, str | None, str | None, bool, str, str, str]
+
+
 def find_links(text: str, first_line: int, source: str = "body") -> list[Link]:
     """Every wikilink and internal Markdown link in `text`; `first_line` is the 1-based line of text[0]."""
-    found: list[tuple[int, Link]] = []
-    for match in _WIKILINK_RE.finditer(text):
-        target, heading, alias = parse_link_target(match.group(2))
-        line = first_line + text.count("\n", 0, match.start())
-        found.append(
-            (
-                match.start(),
-                Link(target, line, heading, alias, bool(match.group(1)), "wikilink", source, match.group(0)),
-            )
-        )
+    return [Link(*row) for row in link_rows(text, first_line, source)]
+
+
+def link_rows(text: str, first_line: int, source: str = "body") -> list[LinkRow]:
+    """`find_links` as rows (tuples of each link's fields), for callers that store them."""
+    found: list[tuple[int, LinkRow]] = []
+    if "[[" in text:
+        for match in _WIKILINK_RE.finditer(text):
+            start = match.start()
+            embed = start > 0 and text[start - 1] == "!"
+            if embed:
+                start -= 1
+            target, heading, alias = parse_link_target(match.group(1))
+            line = first_line + text.count("\n", 0, start)
+            raw = text[start : match.end()]
+            found.append((start, (target, line, heading, alias, embed, "wikilink", source, raw)))
     if "](" in text:
         for match in _MDLINK_RE.finditer(text):
-            url = match.group(2).strip("<>")
+            url = match.group(1).strip("<>")
             if _SCHEME_RE.match(url):  # web, mailto, obsidian:// and other external links
                 continue
+            start = match.start()
+            embed = start > 0 and text[start - 1] == "!"
+            if embed:
+                start -= 1
             target, _, heading = unquote(url).partition("#")
-            line = first_line + text.count("\n", 0, match.start())
-            found.append(
-                (
-                    match.start(),
-                    Link(
-                        target,
-                        line,
-                        heading or None,
-                        None,
-                        bool(match.group(1)),
-                        "markdown",
-                        source,
-                        match.group(0),
-                    ),
-                )
-            )
-    found.sort(key=lambda item: item[0])
-    return [link for _, link in found]
+            line = first_line + text.count("\n", 0, start)
+            raw = text[start : match.end()]
+            found.append((start, (target, line, heading or None, None, embed, "markdown", source, raw)))
+    if len(found) > 1:
+        found.sort(key=lambda item: item[0])
+    return [row for _, row in found]
+
+
+def property_link_rows(scalars: Iterable[tuple[str, int, str]]) -> list[LinkRow]:
+    """Wikilinks in property values, as rows: `scalars` are (key, 1-based file line, text), as
+    `Frontmatter.scalars` lists every scalar of the properties block."""
+    rows: list[LinkRow] = []
+    for key, line, text in scalars:
+        if "[[" in text:
+            rows.extend(link_rows(text, line, f"property:{key}"))
+    return rows
 
 
 @dataclass(frozen=True, slots=True)

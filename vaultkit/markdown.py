@@ -10,6 +10,7 @@ blanked, which is all we need and several times faster than full inline parsing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-__all__ = ["Heading", "Structure", "mask_comments", "scan"]
+__all__ = ["Heading", "Structure", "mask_comments", "note_tags", "scan"]
 
 
 @cache
@@ -33,6 +34,7 @@ def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     md.disable("inline")  # we read inline source text ourselves; see the module docstring
     return md
+
 
 _TASK_RE = re.compile(r"\[([^\n])\](?:[ \t\n]|$)")
 _CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
@@ -62,6 +64,20 @@ class Structure:
     links: tuple[Link, ...] = ()
     tags: tuple[str, ...] = ()
     placeholders: tuple[tuple[int, str], ...] = ()
+
+
+def note_tags(prop: object, body_tags: Iterable[str]) -> tuple[str, ...]:
+    """A note's tags (`Note.tags`): those of its `tags` property (a list, or words split by blanks and
+    commas; `#` dropped), then its body's, without `#`, in order of appearance; tags ignore case."""
+    found: dict[str, str] = {}  # lower-case -> first spelling (Obsidian tags ignore case)
+    values = prop if isinstance(prop, list) else str(prop).replace(",", " ").split() if prop else []
+    for value in values:
+        tag = value.strip().lstrip("#") if isinstance(value, str) else ""
+        if tag:
+            found.setdefault(tag.lower(), tag)
+    for tag in body_tags:
+        found.setdefault(tag.lower(), tag)
+    return tuple(found.values())
 
 
 def _blank(match: re.Match[str]) -> str:

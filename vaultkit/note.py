@@ -26,7 +26,7 @@ from .frontmatter import (
     splice_property,
 )
 from .links import Link
-from .markdown import Heading, Structure, scan
+from .markdown import Heading, Structure, note_tags, scan
 from .tasks import DEFAULT_STATUSES, Task, TaskCounts, TaskStatuses
 
 __all__ = ["Note", "decode_note"]
@@ -172,16 +172,7 @@ class Note:
     @property
     def tags(self) -> tuple[str, ...]:
         """Tags from the `tags` property and `#tags` in the body, without `#`, in order of appearance."""
-        found: dict[str, str] = {}  # lower-case -> first spelling (Obsidian tags ignore case)
-        raw = self._fm.properties.get("tags")
-        values = raw if isinstance(raw, list) else str(raw).replace(",", " ").split() if raw else []
-        for value in values:
-            tag = value.strip().lstrip("#") if isinstance(value, str) else ""
-            if tag:
-                found.setdefault(tag.lower(), tag)
-        for tag in self.structure.tags:
-            found.setdefault(tag.lower(), tag)
-        return tuple(found.values())
+        return note_tags(self._fm.properties.get("tags"), self.structure.tags)
 
     # ------------------------------------------------------------------------------------ editing
 

@@ -29,6 +29,7 @@ from .vault import Vault
 
 if TYPE_CHECKING:
     from .index_rows import NoteOutline, NoteSummary
+    from .links import Link
 
 __all__ = ["Finding", "check_vault"]
 
@@ -63,15 +64,21 @@ def check_vault(vault: Vault) -> list[Finding]:
     """All findings, sorted by path and line: from each note's summary and outline (no note text is read
     again: what the text alone decides is kept in the outline)."""
     findings: list[Finding] = []
-    outlines = vault.outlines
-    for path, summary in vault.summaries.items():
+    summaries = vault.summaries
+    # Notes are read a batch at a time (30,000 outlines hold 450,000 links); what a link to a heading
+    # needs of its target, the target's heading keys, is kept for every note, and those links are
+    # checked once every note is read.
+    headings: dict[str, frozenset[str]] = {}
+    to_headings: list[tuple[str, Link, str]] = []
+    for path, outline in vault.iter_outlines():
+        summary = summaries[path]
+        headings[path] = frozenset(_heading_key(h.text) for h in outline.headings)
         findings += [Finding(path, p.line, "error", p.code, p.message) for p in summary.errors]
         if summary.is_template:
             continue
         for problem in summary.warnings:
             severity = "error" if problem.code == "placeholder" else "warning"
             findings.append(Finding(path, problem.line, severity, problem.code, problem.message))
-        outline = outlines[path]
         for line, text in outline.placeholders:
             findings.append(
                 Finding(
@@ -83,14 +90,33 @@ def check_vault(vault: Vault) -> list[Finding]:
                     "(fill it in, or run `vaultkit fix --placeholders`)",
                 )
             )
-        findings.extend(_check_links(vault, path, summary.type, outline))
+        findings.extend(_check_links(vault, path, summary.type, outline, to_headings))
         findings.extend(_check_plan(vault, path, summary, outline))
         findings += [Finding(path, line, "error", code, message) for line, code, message in outline.findings]
+    for path, link, target in to_headings:
+        assert link.heading is not None
+        if _heading_key(link.heading.split("#")[-1]) not in headings[target]:
+            findings.append(
+                Finding(
+                    path,
+                    link.line,
+                    "warning",
+                    "broken-heading",
+                    f"link {link.raw!r}: {target} has no heading {link.heading!r}",
+                )
+            )
     findings.sort(key=lambda f: (f.path, f.line or 0, f.code, f.message))
     return findings
 
 
-def _check_links(vault: Vault, path: str, note_type: str | None, outline: NoteOutline) -> list[Finding]:
+def _check_links(
+    vault: Vault,
+    path: str,
+    note_type: str | None,
+    outline: NoteOutline,
+    to_headings: list[tuple[str, Link, str]],
+) -> list[Finding]:
+    """Broken and ambiguous links of one note; links to a heading of a note go to `to_headings`."""
     findings: list[Finding] = []
     for link in outline.links:
         if not link.target and link.heading is None:
@@ -121,19 +147,8 @@ def _check_links(vault: Vault, path: str, note_type: str | None, outline: NoteOu
                     f"{resolution.path} (also: {others}); write the folder to be exact",
                 )
             )
-        target = vault.outlines.get(resolution.path)
-        if link.heading and target is not None and not link.heading.startswith("^"):
-            wanted = _heading_key(link.heading.split("#")[-1])
-            if wanted not in {_heading_key(h.text) for h in target.headings}:
-                findings.append(
-                    Finding(
-                        path,
-                        link.line,
-                        "warning",
-                        "broken-heading",
-                        f"link {link.raw!r}: {resolution.path} has no heading {link.heading!r}",
-                    )
-                )
+        if link.heading and resolution.path in vault.summaries and not link.heading.startswith("^"):
+            to_headings.append((path, link, resolution.path))
     return findings
 
 

@@ -362,24 +362,39 @@ class NoteIndex:
         the index file; then the tasks are read back from it batch by batch and not kept. A vault whose
         index cannot be written keeps them in memory instead, as `records` does.
         """
+        for path, (tasks, outline) in self._iter_detail(paths, ("tasks", "outline"), batch):
+            yield build_record(self.summaries[path], (tasks, outline))
+
+    def iter_outlines(self, paths: Iterable[str], batch: int = 500) -> Iterator[tuple[str, NoteOutline]]:
+        """(path, outline) of the indexed notes at `paths`, in order, as `iter_records` gives records:
+        `check` reads a vault this way, holding a batch of outlines rather than all of them."""
+        for path, (outline,) in self._iter_detail(paths, ("outline",), batch):
+            yield path, build_outline(outline)
+
+    def _iter_detail(
+        self, paths: Iterable[str], columns: tuple[str, ...], batch: int
+    ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """(path, the detail parts named by `columns`) for each indexed note, `batch` at a time."""
+        known = {"tasks": self._tasks, "outline": self._outlines}
         wanted = [p for p in paths if p in self.summaries]
         stored = self._stored_details() if self._conn is not None else set()
-        self._store_details([p for p in wanted if p not in self._tasks and p not in stored])
+        self._store_details([p for p in wanted if p not in known[columns[0]] and p not in stored])
         for start in range(0, len(wanted), batch):
             chunk = wanted[start : start + batch]
-            tasks = {p: self._tasks[p] for p in chunk if p in self._tasks}
-            outlines = {p: self._outlines[p] for p in chunk if p in self._outlines}
-            if self._conn is not None:
-                self._fetch([p for p in chunk if p not in tasks], tasks, "tasks")
-                self._fetch([p for p in chunk if p not in outlines], outlines, "outline")
-            unread = [p for p in chunk if p not in tasks or p not in outlines]
+            found: list[dict[str, Any]] = []
+            for column in columns:
+                held = known[column]
+                parts = {p: held[p] for p in chunk if p in held}
+                if self._conn is not None:
+                    self._fetch([p for p in chunk if p not in parts], parts, column)
+                found.append(parts)
+            unread = [p for p in chunk if any(p not in parts for parts in found)]
             if unread:  # an entry that did not decode, or a note that vanished from the index file
-                self._complete(unread, self._tasks, "tasks")
-                self._complete(unread, self._outlines, "outline")
-                tasks.update((p, self._tasks[p]) for p in unread)
-                outlines.update((p, self._outlines[p]) for p in unread)
+                for column, parts in zip(columns, found, strict=True):
+                    self._complete(unread, known[column], column)
+                    parts.update((p, known[column][p]) for p in unread)
             for path in chunk:
-                yield build_record(self.summaries[path], (tasks[path], outlines[path]))
+                yield path, tuple(parts[path] for parts in found)
 
     def _stored_details(self) -> set[str]:
         """The paths whose detail the index file holds (a column test: no blob is read)."""

@@ -159,6 +159,10 @@ class Vault:
         many notes, where `records` would hold every task of the vault in memory at once."""
         return self.index.iter_records(paths)
 
+    def iter_outlines(self) -> Iterator[tuple[str, NoteOutline]]:
+        """(path, outline) of every note, in path order, a batch at a time and not kept (`check`)."""
+        return self.index.iter_outlines(self._paths)
+
     def notes(self, *, templates: bool = False) -> Iterator[NoteRecord]:
         """Records of the vault's notes (templates left out unless asked for)."""
         for record in self.records.values():

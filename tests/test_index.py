@@ -15,6 +15,7 @@ from conftest import fixture_notes, make_vault
 from vaultkit import index as index_module
 from vaultkit.index import INDEX_FILE, NoteIndex
 from vaultkit.index_rows import NoteSummary, reference_record
+from vaultkit.record import NoteRecord
 from vaultkit.status import vault_status
 from vaultkit.summary_render import first_open_due
 from vaultkit.vault import Vault
@@ -374,3 +375,20 @@ def test_open_dues_are_parsed_once_and_kept_with_the_detail(
     }
     assert parsed == ["Due.md"]
     assert again.records["Due.md"] == reference(again, "Due.md")  # the stored detail reads back
+
+
+def test_outlines_are_records_but_the_tasks(tmp_path: Path) -> None:
+    vault = Vault(small_vault(tmp_path))
+    paths = vault.note_paths
+    by_batch = dict(vault.index.iter_outlines(paths, batch=2))
+    assert list(by_batch) == paths
+    for path, outline in vault.index.outlines(paths).items():
+        record = reference(vault, path)
+        assert isinstance(record, NoteRecord)
+        assert (outline.headings, outline.links, outline.tags, outline.placeholders) == (
+            record.headings,
+            record.links,
+            record.tags,
+            record.placeholders,
+        )
+        assert by_batch[path] == outline

@@ -148,12 +148,6 @@ class Vault:
 
         return RecordMap(self.index)
 
-    @cached_property
-    def outlines(self) -> dict[str, NoteOutline]:
-        """Every note's outline (headings, links, tags, placeholders, text findings) by path: a full record
-        but the tasks, which is what `check` reads (10,000 notes hold half a million tasks)."""
-        return self.index.outlines(self._paths)
-
     def iter_records(self, paths: Iterable[str]) -> Iterator[NoteRecord]:
         """Full records of the notes at `paths`, in order, a batch at a time and not kept: for one pass over
         many notes, where `records` would hold every task of the vault in memory at once."""
@@ -214,6 +208,6 @@ class Vault:
 
     def refresh(self) -> None:
         """Forget cached records (after notes were written) and walk again."""
-        for name in ("records", "outlines", "link_index", "plans", "index"):
+        for name in ("records", "link_index", "plans", "index"):
             self.__dict__.pop(name, None)
         self._paths, self._others = walk(self.root)

@@ -270,12 +270,7 @@ def fast_summary(path: str, data: bytes, statuses: TaskStatuses) -> _Summary | N
     reference path (binary or non-UTF-8 files)."""
     if data.find(b"\x00", 0, 8192) >= 0:
         return None
-    hints = (
-        (_MAY_CR if b"\r" in data else 0)
-        | (_MAY_NUL if b"\0" in data else 0)
-        | (_MAY_COMMENT if b"%%" in data else 0)
-        | (_MAY_FENCE if b"```" in data or b"~~~" in data else 0)
-    )
+    hints = _hints(data)
     if not hints & (_MAY_CR | _MAY_NUL):
         plain = _plain_summary(path, data, statuses, hints)
         if plain is not None:
@@ -284,23 +279,7 @@ def fast_summary(path: str, data: bytes, statuses: TaskStatuses) -> _Summary | N
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    lines = header_lines(text)
-    props: dict[str, Any] | None = {}
-    present = len(lines) > 1 and _FENCE_RE.fullmatch(lines[-1]) is not None
-    if present:
-        props = fast_properties(lines[1:-1])
-    if props is not None:
-        body = text[sum(map(len, lines)) :] if present else text.removeprefix("\ufeff")
-        body_line = len(lines) + 1 if present else 1
-        problems: tuple[Any, ...] = ()
-    else:
-        from .frontmatter import parse_frontmatter
-
-        fm = parse_frontmatter(text, lines)
-        body = text[fm.body_offset :] if fm.present else text.removeprefix("\ufeff")
-        body_line, props, present = fm.body_start_line + 1, fm.properties, fm.present
-        errors = tuple(p for p in fm.problems if p.severity == "error")
-        problems = errors + tuple(p for p in fm.problems if p.severity != "error")
+    body, body_line, props, present, problems = _split(text, None)
     try:
         counts = count_tasks(body, statuses, hints)
     except UndecidedError:
@@ -308,6 +287,41 @@ def fast_summary(path: str, data: bytes, statuses: TaskStatuses) -> _Summary | N
     value = props.get("type")
     kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
     return title_of(path), kind, counts, props, problems, present
+
+
+def _split(
+    text: str, linked: list[tuple[str, int, str]] | None
+) -> tuple[str, int, dict[str, Any], bool, tuple[Any, ...]]:
+    """(body, its first line, properties, has properties, problems) of a note's text: plain properties
+    read directly, anything else by `parse_frontmatter`. With `linked`, the property values that may hold
+    links are added to it (as `fast_properties` and `Frontmatter.scalars` give them)."""
+    lines = header_lines(text)
+    props: dict[str, Any] | None = {}
+    present = len(lines) > 1 and _FENCE_RE.fullmatch(lines[-1]) is not None
+    if present:
+        props = fast_properties(lines[1:-1], linked)
+    if props is not None:
+        body = text[sum(map(len, lines)) :] if present else text.removeprefix("\ufeff")
+        return body, len(lines) + 1 if present else 1, props, present, ()
+    from .frontmatter import parse_frontmatter
+
+    fm = parse_frontmatter(text, lines)
+    if linked is not None:
+        linked[:] = fm.scalars
+    body = text[fm.body_offset :] if fm.present else text.removeprefix("\ufeff")
+    errors = tuple(p for p in fm.problems if p.severity == "error")
+    problems = errors + tuple(p for p in fm.problems if p.severity != "error")
+    return body, fm.body_start_line + 1, fm.properties, fm.present, problems
+
+
+def _hints(data: bytes) -> int:
+    """What a note's bytes may hold that decides the scanner's path (searched once, in the bytes)."""
+    return (
+        (_MAY_CR if b"\r" in data else 0)
+        | (_MAY_NUL if b"\0" in data else 0)
+        | (_MAY_COMMENT if b"%%" in data else 0)
+        | (_MAY_FENCE if b"```" in data or b"~~~" in data else 0)
+    )
 
 
 # (title, type, properties, problems, has properties, the body's rows, the properties' links as rows)
@@ -323,12 +337,7 @@ def fast_detail(path: str, data: bytes, statuses: TaskStatuses) -> _Detail | Non
     """
     if data.find(b"\x00", 0, 8192) >= 0:
         return None
-    hints = (
-        (_MAY_CR if b"\r" in data else 0)
-        | (_MAY_NUL if b"\0" in data else 0)
-        | (_MAY_COMMENT if b"%%" in data else 0)
-        | (_MAY_FENCE if b"```" in data or b"~~~" in data else 0)
-    )
+    hints = _hints(data)
     try:
         if not hints & (_MAY_CR | _MAY_NUL):
             plain = _plain_detail(path, data, statuses, hints)
@@ -338,24 +347,8 @@ def fast_detail(path: str, data: bytes, statuses: TaskStatuses) -> _Detail | Non
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        lines = header_lines(text)
-        props: dict[str, Any] | None = {}
         linked: list[tuple[str, int, str]] = []
-        present = len(lines) > 1 and _FENCE_RE.fullmatch(lines[-1]) is not None
-        if present:
-            props = fast_properties(lines[1:-1], linked)
-        if props is not None:
-            body = text[sum(map(len, lines)) :] if present else text.removeprefix("\ufeff")
-            body_line = len(lines) + 1 if present else 1
-            problems: tuple[Any, ...] = ()
-        else:
-            from .frontmatter import parse_frontmatter
-
-            fm = parse_frontmatter(text, lines)
-            body = text[fm.body_offset :] if fm.present else text.removeprefix("\ufeff")
-            body_line, props, present, linked = fm.body_start_line + 1, fm.properties, fm.present, fm.scalars
-            errors = tuple(p for p in fm.problems if p.severity == "error")
-            problems = errors + tuple(p for p in fm.problems if p.severity == "warning")
+        body, body_line, props, present, problems = _split(text, linked)
         rows = walk(_parse(body, None, hints), body_line, statuses)
     except UndecidedError:
         return None

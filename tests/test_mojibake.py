@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vaultkit.mojibake import MojibakeFix, find_mojibake, repair_mojibake, repair_text
+from vaultkit.mojibake import MojibakeFix, MojibakeHit, find_mojibake, repair_mojibake, repair_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
@@ -166,3 +166,64 @@ def test_samples() -> None:
     assert len(fixes) == 21
     assert {f.encoding for f in fixes} == {"mac_roman"}
     assert find_mojibake(fixed) == []
+
+
+def _find_line_by_line(text: str, first_line: int = 1) -> list[MojibakeHit]:
+    """The reference `find_mojibake` skips to non-ASCII lines for: every line visited in turn."""
+    import re
+
+    from vaultkit.mojibake import _repair_line
+
+    hits: list[MojibakeHit] = []
+    for offset, match in enumerate(re.finditer(r"([^\r\n]*)(\r\n|\r|\n|\Z)", text)):
+        line, end = match.group(1), match.group(2)
+        if not line and not end:
+            break
+        fixed, fixes = _repair_line(line, first_line + offset)
+        if fixed != line:
+            hits.append(MojibakeHit(first_line + offset, line, fixed, tuple(fixes)))
+    return hits
+
+
+_PIECES = st.sampled_from(
+    ["plain", "", " ", "Café", "â†’", "‚Äì", "Ã©", "\uf8ffüîπ", "🔹", "→", "\r", "\n", "\r\n", "\n\r", "é\r"]
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(_PIECES, max_size=16), st.integers(min_value=1, max_value=40))
+def test_find_mojibake_skips_to_the_same_lines_as_reading_every_line(pieces: list[str], first: int) -> None:
+    text = "".join(pieces)
+    assert find_mojibake(text, first) == _find_line_by_line(text, first)
+
+
+def test_find_mojibake_on_the_fixtures_equals_reading_every_line() -> None:
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            assert find_mojibake(text) == _find_line_by_line(text), path.name
+
+
+def _repair_line_by_line(text: str, first_line: int = 1) -> tuple[str, list[MojibakeFix]]:
+    """The reference `repair_mojibake` skips to non-ASCII lines for."""
+    import re
+
+    from vaultkit.mojibake import _repair_line
+
+    out: list[str] = []
+    fixes: list[MojibakeFix] = []
+    for offset, match in enumerate(re.finditer(r"([^\r\n]*)(\r\n|\r|\n|\Z)", text)):
+        content, end = match.group(1), match.group(2)
+        if not content and not end:
+            break
+        fixed, found = _repair_line(content, first_line + offset)
+        out.append(fixed + end)
+        fixes += found
+    return "".join(out), fixes
+
+
+@settings(max_examples=400)
+@given(st.lists(_PIECES, max_size=16), st.integers(min_value=1, max_value=40))
+def test_repair_mojibake_skips_to_the_same_lines_as_reading_every_line(pieces: list[str], first: int) -> None:
+    text = "".join(pieces)
+    assert repair_mojibake(text, first) == _repair_line_by_line(text, first)

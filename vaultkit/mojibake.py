@@ -22,12 +22,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 __all__ = ["MojibakeFix", "MojibakeHit", "find_mojibake", "repair_mojibake", "repair_text"]
 
 _RUN_RE = re.compile(r"[^\x00-\x7f\s]{2,}")
-_LINE_RE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _CODECS = ("cp1252", "mac_roman")
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
 _FORBIDDEN_CHARS = frozenset("\ufeff\ufffd")
@@ -305,6 +306,30 @@ def _repair_line(line: str, number: int) -> tuple[str, list[MojibakeFix]]:
     return current, fixes
 
 
+def _non_ascii_lines(text: str, first_line: int) -> Iterator[tuple[int, int, int]]:
+    """(1-based number, start, end) of each line of `text` that holds a non-ASCII character (lines split on
+    LF, CRLF and CR; `end` excludes the line break). Only such lines can hold mojibake: the search jumps
+    from one to the next and counts the line breaks in between, instead of visiting each line."""
+    number, counted = first_line, 0  # the line that starts at `counted`
+    size = len(text)
+    found = _NON_ASCII_RE.search(text)
+    while found is not None:
+        at = found.start()
+        before = max(text.rfind("\n", counted, at), text.rfind("\r", counted, at))
+        start = before + 1 if before >= 0 else counted
+        number += _breaks(text, counted, start)
+        counted = start
+        ends = [e for e in (text.find("\n", at), text.find("\r", at)) if e >= 0]
+        end = min(ends) if ends else size
+        yield number, start, end
+        found = _NON_ASCII_RE.search(text, end)
+
+
+def _breaks(text: str, start: int, end: int) -> int:
+    """Line breaks in `text[start:end]`, a CRLF counting once (`start` and `end` begin lines)."""
+    return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+
+
 def repair_mojibake(text: str, first_line: int = 1) -> tuple[str, list[MojibakeFix]]:
     """`text` with mojibake repaired line by line (line ends kept), and every repair made.
 
@@ -314,13 +339,15 @@ def repair_mojibake(text: str, first_line: int = 1) -> tuple[str, list[MojibakeF
         return text, []
     out: list[str] = []
     fixes: list[MojibakeFix] = []
-    for offset, match in enumerate(_LINE_RE.finditer(text)):
-        content, end = match.group(1), match.group(2)
-        if not content and not end:
-            break
-        fixed, found = _repair_line(content, first_line + offset)
-        out.append(fixed + end)
+    position = 0
+    for number, start, end in _non_ascii_lines(text, first_line):
+        line = text[start:end]
+        fixed, found = _repair_line(line, number)
+        if fixed != line:
+            out += (text[position:start], fixed)
+            position = end
         fixes += found
+    out.append(text[position:])
     return "".join(out), fixes
 
 
@@ -334,13 +361,9 @@ def find_mojibake(text: str, first_line: int = 1) -> list[MojibakeHit]:
     if text.isascii():
         return []
     hits: list[MojibakeHit] = []
-    for offset, match in enumerate(_LINE_RE.finditer(text)):
-        line, end = match.group(1), match.group(2)
-        if not line and not end:
-            break
-        if line.isascii():
-            continue
-        fixed, fixes = _repair_line(line, first_line + offset)
+    for number, start, end in _non_ascii_lines(text, first_line):
+        line = text[start:end]
+        fixed, fixes = _repair_line(line, number)
         if fixed != line:
-            hits.append(MojibakeHit(first_line + offset, line, fixed, tuple(fixes)))
+            hits.append(MojibakeHit(number, line, fixed, tuple(fixes)))
     return hits

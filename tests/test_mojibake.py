@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vaultkit.mojibake import MojibakeFix, MojibakeHit, find_mojibake, repair_mojibake, repair_text
+from vaultkit.mojibake import (
+    MojibakeFix,
+    MojibakeHit,
+    _repair_line,
+    find_mojibake,
+    repair_mojibake,
+    repair_text,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
@@ -168,20 +177,22 @@ def test_samples() -> None:
     assert find_mojibake(fixed) == []
 
 
-def _find_line_by_line(text: str, first_line: int = 1) -> list[MojibakeHit]:
-    """The reference `find_mojibake` skips to non-ASCII lines for: every line visited in turn."""
-    import re
-
-    from vaultkit.mojibake import _repair_line
-
-    hits: list[MojibakeHit] = []
+def _each_line(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
+    """(number, content, line end) of every line, visited in turn: what the scan that skips to non-ASCII
+    lines must agree with."""
     for offset, match in enumerate(re.finditer(r"([^\r\n]*)(\r\n|\r|\n|\Z)", text)):
-        line, end = match.group(1), match.group(2)
-        if not line and not end:
+        content, end = match.group(1), match.group(2)
+        if not content and not end:
             break
-        fixed, fixes = _repair_line(line, first_line + offset)
+        yield first_line + offset, content, end
+
+
+def _find_line_by_line(text: str, first_line: int = 1) -> list[MojibakeHit]:
+    hits: list[MojibakeHit] = []
+    for number, line, _end in _each_line(text, first_line):
+        fixed, fixes = _repair_line(line, number)
         if fixed != line:
-            hits.append(MojibakeHit(first_line + offset, line, fixed, tuple(fixes)))
+            hits.append(MojibakeHit(number, line, fixed, tuple(fixes)))
     return hits
 
 
@@ -205,18 +216,10 @@ def test_find_mojibake_on_the_fixtures_equals_reading_every_line() -> None:
 
 
 def _repair_line_by_line(text: str, first_line: int = 1) -> tuple[str, list[MojibakeFix]]:
-    """The reference `repair_mojibake` skips to non-ASCII lines for."""
-    import re
-
-    from vaultkit.mojibake import _repair_line
-
     out: list[str] = []
     fixes: list[MojibakeFix] = []
-    for offset, match in enumerate(re.finditer(r"([^\r\n]*)(\r\n|\r|\n|\Z)", text)):
-        content, end = match.group(1), match.group(2)
-        if not content and not end:
-            break
-        fixed, found = _repair_line(content, first_line + offset)
+    for number, content, end in _each_line(text, first_line):
+        fixed, found = _repair_line(content, number)
         out.append(fixed + end)
         fixes += found
     return "".join(out), fixes

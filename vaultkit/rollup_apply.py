@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -122,13 +123,14 @@ class RollupReport:
         return "\n".join(lines)
 
 
-class _Known:
+class _Known(ABC):
     """A note rollup knows through something else (`_source`): a summary, a record built on demand."""
 
     __slots__ = ()
 
+    @abstractmethod
     def _source(self) -> NoteSummary | NoteRecord:
-        raise NotImplementedError
+        """Where the note's attributes are read from."""
 
     @property
     def title(self) -> str:

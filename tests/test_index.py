@@ -382,7 +382,7 @@ def test_outlines_are_records_but_the_tasks(tmp_path: Path) -> None:
     paths = vault.note_paths
     by_batch = dict(vault.index.iter_outlines(paths, batch=2))
     assert list(by_batch) == paths
-    for path, outline in vault.index.outlines(paths).items():
+    for path, outline in vault.index.iter_outlines(paths):
         record = reference(vault, path)
         assert isinstance(record, NoteRecord)
         assert (outline.headings, outline.links, outline.tags, outline.placeholders) == (

@@ -61,8 +61,7 @@ INDEX_FILE = Path(".vaultkit") / "index.sqlite"
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_MIN = 300
 _CHUNK = 48
-_BOTH = frozenset({"tasks", "outline"})  # the parts of a note's detail (`_apply` keeps these in memory)
-#: Notes whose detail `open_dues` parses are stored this many at a time (their detail is not kept).
+#: Notes the one-pass readers parse in full are stored this many at a time (their detail is not kept).
 _STORE_CHUNK = 500
 
 _SCHEMA = """
@@ -234,12 +233,11 @@ class NoteIndex:
             for batch in results:
                 yield from batch
 
-    def _apply(self, parsed: Iterable[Any], removed: list[str], *, keep: frozenset[str] = _BOTH) -> None:
-        """Take parsed notes in: their summaries, and their detail (kept in memory too, unless `keep` is
-        False and the index file holds it: read back from it when asked for, which `open_dues` and
-        `iter_records` rely on for thousands); write what changed to the index file."""
-        if self._conn is None or not self.persist:
-            keep = _BOTH
+    def _apply(self, parsed: Iterable[Any], removed: list[str], *, keep: bool = True) -> None:
+        """Take parsed notes in: their summaries, and their details, held in memory too unless `keep` is
+        False and the index file holds them (read back from it when asked for, which the one-pass readers
+        rely on for thousands of notes); write what changed to the index file."""
+        keep = keep or self._conn is None or not self.persist
         rows = []
         count = hashed = 0
         for item in parsed:
@@ -263,10 +261,8 @@ class NoteIndex:
             blobs: tuple[bytes | None, bytes | None, int | None] = (None, None, None)
             if detail is not None:
                 due = self._dues[path] = open_due(detail)
-                if "tasks" in keep:
-                    self._tasks[path] = detail[0]
-                if "outline" in keep:
-                    self._outlines[path] = detail[1]
+                if keep:
+                    self._tasks[path], self._outlines[path] = detail
                 blobs = (encode(detail[0]), encode(detail[1]), due)
             rows.append(("row", path, mtime, size, digest, *parts, *blobs))
         for path in removed:
@@ -404,25 +400,16 @@ class NoteIndex:
         except sqlite3.Error:
             return set()
 
-    def outlines(self, paths: Iterable[str]) -> dict[str, NoteOutline]:
-        """The outline of each indexed note at `paths`: its full record but the tasks (what `check` reads)."""
-        wanted = [p for p in paths if p in self.summaries]
-        self._complete(wanted, self._outlines, "outline", keep=frozenset({"outline"}))
-        return {p: build_outline(self._outlines[p]) for p in wanted}
-
-    def _complete(
-        self, wanted: list[str], known: dict[str, Any], column: str, *, keep: frozenset[str] = _BOTH
-    ) -> None:
+    def _complete(self, wanted: list[str], known: dict[str, Any], column: str) -> None:
         """Make `known` (`_tasks` or `_outlines`) hold every path in `wanted`: from the index file where it
-        has them, else by parsing the notes in full (keeping the parts in `keep`: a first `check` of
-        10,000 notes needs their outlines, not half a million tasks in memory)."""
+        has them, else by parsing the notes in full (which fills both parts)."""
         missing = [p for p in wanted if p not in known]
         if missing and self._conn is not None:
             self._fetch(missing, known, column)
             missing = [p for p in missing if p not in known]
         if missing:
             todo = [(p, None, self.is_template(p)) for p in missing]
-            self._apply(self._parse(todo, detail=True), [], keep=keep | {column})
+            self._apply(self._parse(todo, detail=True), [])
 
     def open_dues(self, paths: Iterable[str]) -> dict[str, int]:
         """`index_rows.open_due` of each indexed note among `paths`, without building records.
@@ -441,7 +428,7 @@ class NoteIndex:
         file `_STORE_CHUNK` at a time, keeping them in memory only where the file cannot hold them."""
         parsed = self._parse([(p, None, self.is_template(p)) for p in paths], detail=True)
         while batch := list(itertools.islice(parsed, _STORE_CHUNK)):
-            self._apply(batch, [], keep=frozenset())
+            self._apply(batch, [], keep=False)
 
     def _fetch(self, paths: list[str], known: dict[str, Any], column: str) -> None:
         assert self._conn is not None

@@ -226,6 +226,23 @@ def _plain_summary(path: str, data: bytes, statuses: TaskStatuses, hints: int) -
     decoded one by one; None to take the general path. Splitting the UTF-8 bytes and decoding each line
     costs a fraction of decoding the whole note (four bytes a character once it holds an emoji) and
     splitting that."""
+    split = _plain_split(data, None)
+    if split is None:
+        return None
+    body, body_line, props, present = split
+    try:
+        counts = _count_lines(body, statuses, hints)
+    except UndecidedError:
+        counts = _reference_counts("\n".join(body), body_line, statuses)
+    return title_of(path), _kind(props), counts, props, (), present
+
+
+def _plain_split(
+    data: bytes, linked: list[tuple[str, int, str]] | None
+) -> tuple[list[str], int, dict[str, Any], bool] | None:
+    """(body lines, the body's first line, properties, has properties) of a note without CR or NUL, its
+    lines decoded one by one; None when it is not UTF-8 or its properties are outside what
+    `fast_properties` reads (the general path decides those). With `linked`, as `fast_properties`."""
     try:
         lines = [line.decode("utf-8") for line in data.split(b"\n")]
     except UnicodeDecodeError:
@@ -237,23 +254,19 @@ def _plain_summary(path: str, data: bytes, statuses: TaskStatuses, hints: int) -
             if _is_fence(lines[index]):
                 close = index
                 break
-    props: dict[str, Any] = {}
     if close:
-        found = fast_properties(lines[1:close])
+        found = fast_properties(lines[1:close], linked)
         if found is None:
             return None
-        props, body = found, lines[close + 1 :]
-        body_line = close + 2
-    else:
-        lines[0] = first
-        body, body_line = lines, 1
-    try:
-        counts = _count_lines(body, statuses, hints)
-    except UndecidedError:
-        counts = _reference_counts("\n".join(body), body_line, statuses)
+        return lines[close + 1 :], close + 2, found, True
+    lines[0] = first
+    return lines, 1, {}, False
+
+
+def _kind(props: dict[str, Any]) -> str | None:
+    """The note's type as `Note.type` reads it: the `type` property, trimmed and lower-cased."""
     value = props.get("type")
-    kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
-    return title_of(path), kind, counts, props, (), close > 0
+    return value.strip().lower() if isinstance(value, str) and value.strip() else None
 
 
 def _reference_counts(body: str, body_line: int, statuses: TaskStatuses) -> tuple[int, int, int]:
@@ -284,9 +297,7 @@ def fast_summary(path: str, data: bytes, statuses: TaskStatuses) -> _Summary | N
         counts = count_tasks(body, statuses, hints)
     except UndecidedError:
         counts = _reference_counts(body, body_line, statuses)
-    value = props.get("type")
-    kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
-    return title_of(path), kind, counts, props, problems, present
+    return title_of(path), _kind(props), counts, props, problems, present
 
 
 def _split(
@@ -352,37 +363,16 @@ def fast_detail(path: str, data: bytes, statuses: TaskStatuses) -> _Detail | Non
         rows = walk(_parse(body, None, hints), body_line, statuses)
     except UndecidedError:
         return None
-    value = props.get("type")
-    kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
-    return title_of(path), kind, props, problems, present, rows, property_link_rows(linked)
+    return title_of(path), _kind(props), props, problems, present, rows, property_link_rows(linked)
 
 
 def _plain_detail(path: str, data: bytes, statuses: TaskStatuses, hints: int) -> _Detail | None:
     """`fast_detail` of a note without CR or NUL whose properties `fast_properties` reads, from its lines
     decoded one by one (see `_plain_summary`); None to take the general path."""
-    try:
-        lines = [line.decode("utf-8") for line in data.split(b"\n")]
-    except UnicodeDecodeError:
-        return None
-    first = lines[0].removeprefix("\ufeff")
-    close = 0
-    if _is_fence(first):
-        for index in range(1, len(lines)):
-            if _is_fence(lines[index]):
-                close = index
-                break
-    props: dict[str, Any] = {}
     linked: list[tuple[str, int, str]] = []
-    if close:
-        found = fast_properties(lines[1:close], linked)
-        if found is None:
-            return None
-        props, body = found, lines[close + 1 :]
-        body_line = close + 2
-    else:
-        lines[0] = first
-        body, body_line = lines, 1
+    split = _plain_split(data, linked)
+    if split is None:
+        return None
+    body, body_line, props, present = split
     rows = walk(_parse_lines(body, None, hints), body_line, statuses)
-    value = props.get("type")
-    kind = value.strip().lower() if isinstance(value, str) and value.strip() else None
-    return title_of(path), kind, props, (), close > 0, rows, property_link_rows(linked)
+    return title_of(path), _kind(props), props, (), present, rows, property_link_rows(linked)

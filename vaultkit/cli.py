@@ -306,7 +306,7 @@ def tasks(
     if notes:
         paths = list(dict.fromkeys(resolve_note(vault, n) for n in notes))
     else:
-        paths = [path for path, summary in vault.summaries.items() if not summary.is_template]
+        paths = vault.paths_outside_templates()
     wanted = (lambda task: task.open) if only_open else (lambda task: task.done) if only_done else None
     # Note by note, never the whole vault's tasks at once (10,000 notes hold half a million).
     per_note = (

@@ -232,8 +232,7 @@ def fix_notes(
     from .scaffold import new_settings
 
     settings = new_settings(vault)
-    everything = [p for p, s in vault.summaries.items() if not s.is_template]
-    chosen = list(paths) if paths is not None else everything
+    chosen = list(paths) if paths is not None else vault.paths_outside_templates()
     results: list[FixResult] = []
     for path in chosen:
         if not _may_need_fix(vault, path, encoding=encoding, placeholders=placeholders):

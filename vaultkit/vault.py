@@ -96,6 +96,10 @@ class Vault:
     def note_paths(self) -> list[str]:
         return list(self._paths)
 
+    def paths_outside_templates(self) -> list[str]:
+        """The note paths commands work on by default (`tasks`, `fix`), in walk order: no index needed."""
+        return [path for path in self._paths if not self.is_template(path)]
+
     def is_template(self, path: str) -> bool:
         return (
             self.templates is not None

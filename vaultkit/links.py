@@ -87,10 +87,7 @@ def link_rows(text: str, first_line: int, source: str = "body") -> list[LinkRow]
     found: list[tuple[int, LinkRow]] = []
     if "[[" in text:
         for match in _WIKILINK_RE.finditer(text):
-            start = match.start()
-            embed = start > 0 and text[start - 1] == "!"
-            if embed:
-                start -= 1
+            start, embed = _embed_start(text, match.start())
             target, heading, alias = parse_link_target(match.group(1))
             line = first_line + text.count("\n", 0, start)
             raw = text[start : match.end()]
@@ -100,10 +97,7 @@ def link_rows(text: str, first_line: int, source: str = "body") -> list[LinkRow]
             url = match.group(1).strip("<>")
             if _SCHEME_RE.match(url):  # web, mailto, obsidian:// and other external links
                 continue
-            start = match.start()
-            embed = start > 0 and text[start - 1] == "!"
-            if embed:
-                start -= 1
+            start, embed = _embed_start(text, match.start())
             target, _, heading = unquote(url).partition("#")
             line = first_line + text.count("\n", 0, start)
             raw = text[start : match.end()]
@@ -111,6 +105,12 @@ def link_rows(text: str, first_line: int, source: str = "body") -> list[LinkRow]
     if len(found) > 1:
         found.sort(key=lambda item: item[0])
     return [row for _, row in found]
+
+
+def _embed_start(text: str, start: int) -> tuple[int, bool]:
+    """Where a link matched at `start` begins, and whether it is an embed (a `!` just before it)."""
+    embed = start > 0 and text[start - 1] == "!"
+    return (start - 1 if embed else start), embed
 
 
 def property_link_rows(scalars: Iterable[tuple[str, int, str]]) -> list[LinkRow]:

@@ -228,8 +228,7 @@ def _lead_characters() -> frozenset[str]:
     return frozenset(found)
 
 
-_LEADS = _lead_characters()
-_LEAD_RE = re.compile("[" + re.escape("".join(sorted(_LEADS))) + "]")
+_LEAD_RE = re.compile("[" + re.escape("".join(sorted(_lead_characters()))) + "]")
 
 
 def _own_pass(line: str, number: int) -> tuple[str, list[MojibakeFix]]:

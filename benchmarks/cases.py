@@ -86,7 +86,7 @@ class Context:
         path = folder / next(p for p in sorted(self.truth["notes"]) if p.startswith("Journal/"))
         text = path.read_text(encoding="utf-8")
         mark = "\n" + EDIT_MARK + "\n"
-        text = text.replace(mark, "\n") if text.endswith(mark) else text + mark
+        text = text.removesuffix(mark) if text.endswith(mark) else text + mark  # off again: the same bytes
         path.write_text(text, encoding="utf-8")
 
     def toggle_task(self, vault: Path) -> None:

@@ -7,7 +7,7 @@ DEMO   ?= build/demo-vault
 SAMPLES ?= ../shared/samples
 
 # The modules setup.py compiles with mypyc (built in place): editing one rebuilds them.
-COMPILED := $(shell sed -n 's/^    "\(vaultkit\/[a-z_]*\.py\)",$$/\1/p' setup.py)
+COMPILED := $(shell sed -n 's/^    "\(vaultkit\/[a-z_\/]*\.py\)",$$/\1/p' setup.py)
 
 .PHONY: test lint typecheck pytest demo bench docs clean
 
@@ -21,6 +21,7 @@ test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -38,4 +39,4 @@ docs: $(STAMP)
 	$(BIN)/python scripts/gen_cli_docs.py
 
 clean:
-	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis vaultkit/*.so *.so
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis vaultkit/*.so vaultkit/*/*.so vaultkit/*/*/*.so *.so

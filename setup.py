@@ -13,12 +13,12 @@ import os
 from setuptools import Extension, setup
 
 COMPILED = [
-    "vaultkit/blockrules.py",
-    "vaultkit/comments.py",
-    "vaultkit/fastblocks.py",
-    "vaultkit/fastprops.py",
-    "vaultkit/fastscan.py",
-    "vaultkit/fastwalk.py",
+    "vaultkit/markdown/_fast/blockrules.py",
+    "vaultkit/markdown/_fast/blocks.py",
+    "vaultkit/markdown/_fast/scan.py",
+    "vaultkit/markdown/_fast/walk.py",
+    "vaultkit/markdown/comments.py",
+    "vaultkit/props/fast.py",
 ]
 
 

@@ -159,7 +159,7 @@ def has_command(name: str) -> Callable[[], bool]:
 
     @cache
     def check() -> bool:
-        from vaultkit.cli import main
+        from vaultkit.cli.commands import main
 
         return name in getattr(main, "commands", {})
 

@@ -187,9 +187,10 @@ def verdicts(all_results: dict[int, dict[str, Result]]) -> list[str]:
 
 def scanner_form() -> str:
     """How the note scanner runs in the measured processes (they inherit VAULTKIT_PURE_PYTHON)."""
-    import vaultkit.fastblocks
+    import vaultkit.markdown._fast.blocks
 
-    return "as Python source" if vaultkit.fastblocks.__file__.endswith(".py") else "compiled by mypyc"
+    source = vaultkit.markdown._fast.blocks.__file__.endswith(".py")
+    return "as Python source" if source else "compiled by mypyc"
 
 
 def main(argv: list[str] | None = None) -> int:

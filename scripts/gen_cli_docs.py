@@ -61,7 +61,7 @@ def commands(group: click.Group, ctx: click.Context) -> Iterator[tuple[click.Con
 
 def render() -> str:
     """The whole of docs/cli.md."""
-    from vaultkit.cli import main
+    from vaultkit.cli.commands import main
 
     root = _context(main, "vaultkit", None)
     sections = [INTRO]

@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from vaultkit.yaml_format import quote
+from vaultkit.props.yaml_format import quote
 
 NEWLINES = st.sampled_from(["\n", "\r\n", "\r"])
 _VOCAB = ["plan", "Growth", "v1.2", "x", "Q3-goals", "data_eng", "e1", "A.", "mid-senior", "ok", "N0", "2b"]

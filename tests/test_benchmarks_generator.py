@@ -11,8 +11,8 @@ from pathlib import Path
 
 from benchmarks.cases import Context
 from benchmarks.generate import generate_vault
-from vaultkit.cli import _json_default
-from vaultkit.jsonout import dumps
+from vaultkit.cli.commands import _json_default
+from vaultkit.cli.jsonout import dumps
 from vaultkit.status import vault_status
 from vaultkit.vault import Vault
 

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from vaultkit import Vault
-from vaultkit.check import Finding, check_vault
-from vaultkit.cli import main
+from vaultkit.check.findings import Finding, check_vault
+from vaultkit.cli.commands import main
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 FIX = "run `vaultkit fix --encoding`"

@@ -33,8 +33,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultkit import Note, NoteError, VaultkitError
-from vaultkit.cli import main
-from vaultkit.cli_values import parse_cli_value
+from vaultkit.cli.commands import main
+from vaultkit.cli.values import parse_cli_value
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "vaults"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "transcript.txt").is_file())
@@ -671,10 +671,10 @@ def test_data_commands_take_json(name: str) -> None:
 def test_help_does_not_import_the_library() -> None:
     """`vaultkit --help` stays fast: cli.py imports the library (yaml, markdown-it, ftfy) inside commands."""
     code = (
-        "import sys; from click.testing import CliRunner; from vaultkit.cli import main; "
+        "import sys; from click.testing import CliRunner; from vaultkit.cli.commands import main; "
         "r = CliRunner().invoke(main, ['--help']); "
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('yaml', 'markdown_it', 'ftfy', 'tomllib') or m in ('vaultkit.vault', 'vaultkit.note')); "
+        "('yaml', 'markdown_it', 'ftfy', 'tomllib') or m in ('vaultkit.vault', 'vaultkit.notes.note')); "
         "print(r.exit_code, heavy)"
     )
     proc = subprocess.run(

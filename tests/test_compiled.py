@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import vaultkit.fastblocks
+import vaultkit.markdown._fast.blocks
 
 ROOT = Path(__file__).resolve().parents[1]
-COMPILED = not vaultkit.fastblocks.__file__.endswith(".py")
+COMPILED = not vaultkit.markdown._fast.blocks.__file__.endswith(".py")
 # The tests of the scanner and of what is built on it (the index).
 SCANNER_TESTS = [f"tests/test_{name}.py" for name in ("fastscan", "markdown", "tasks", "index")]
 
@@ -31,10 +31,13 @@ def _run(args: list[str], *, pure: bool) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_switch_selects_the_python_source() -> None:
-    code = "import vaultkit.fastblocks as m, vaultkit.comments as c; print(m.__file__, c.__file__)"
+    code = (
+        "import vaultkit.markdown._fast.blocks as m, vaultkit.markdown.comments as c; "
+        "print(m.__file__, c.__file__)"
+    )
     found = _run(["-c", code], pure=True)
     assert found.returncode == 0, found.stderr
-    assert [Path(name).name for name in found.stdout.split()] == ["fastblocks.py", "comments.py"]
+    assert [Path(name).name for name in found.stdout.split()] == ["blocks.py", "comments.py"]
 
 
 def test_setup_lists_existing_modules() -> None:
@@ -42,7 +45,11 @@ def test_setup_lists_existing_modules() -> None:
     source = (ROOT / "setup.py").read_text("utf-8")
     listed = [line.strip().strip('",') for line in source.splitlines() if line.startswith('    "vaultkit/')]
     assert listed == sorted(listed)
-    assert {"vaultkit/blockrules.py", "vaultkit/comments.py", "vaultkit/fastblocks.py"} <= set(listed)
+    assert {
+        "vaultkit/markdown/_fast/blockrules.py",
+        "vaultkit/markdown/comments.py",
+        "vaultkit/markdown/_fast/blocks.py",
+    } <= set(listed)
     assert all((ROOT / name).is_file() for name in listed)
 
 

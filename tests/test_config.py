@@ -8,7 +8,7 @@ import pytest
 
 from vaultkit.config import Config, load_config
 from vaultkit.errors import VaultError
-from vaultkit.tasks import TaskStatuses
+from vaultkit.notes.tasks import TaskStatuses
 
 
 def write(root: Path, text: str) -> Path:

@@ -13,7 +13,7 @@ from types import ModuleType
 import click
 import pytest
 
-from vaultkit.cli import main
+from vaultkit.cli.commands import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

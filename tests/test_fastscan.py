@@ -1,5 +1,6 @@
-"""The fast scanner against the oracle: markdown-it-py (`markdown.scan`) must give the same tasks, headings,
-links, tags and placeholders for every note the fast scanner decides, and the same task counts.
+"""The fast scanner against the oracle: markdown-it-py (`markdown.oracle.scan`, through the `markdown.scanner`
+facade) must give the same tasks, headings, links, tags and placeholders for every note the fast scanner
+decides, and the same task counts.
 
 Differential over every fixture note, the sample documents, a generated vault, hand-written quirks and
 hypothesis-generated Markdown; plus checks that the constants copied from markdown-it still are its own.
@@ -7,6 +8,7 @@ hypothesis-generated Markdown; plus checks that the constants copied from markdo
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from unittest import mock
@@ -18,22 +20,26 @@ from hypothesis import strategies as st
 from strategies import frontmatter_entries, notes
 
 from benchmarks.generate import generate_vault
-from vaultkit import blockrules, comments, fastblocks, fastscan, frontmatter, markdown
-from vaultkit.fastprops import fast_properties
-from vaultkit.fastscan import UndecidedError, count_tasks, fast_summary, header_lines, scan_fast
-from vaultkit.index_rows import NoteSummary, decode, full_parts, reference_record, summary_parts
-from vaultkit.markdown import scan
-from vaultkit.note import Note
-from vaultkit.tasks import DEFAULT_STATUSES, TaskCounts, TaskStatuses
+from vaultkit.index.rows import NoteSummary, decode, full_parts, reference_record, summary_parts
+from vaultkit.markdown import comments, patterns, scanner
+from vaultkit.markdown import oracle as markdown
+from vaultkit.markdown._fast import blockrules
+from vaultkit.markdown._fast import blocks as fastblocks
+from vaultkit.markdown._fast import scan as fastscan
+from vaultkit.markdown._fast.scan import UndecidedError, count_tasks, header_lines
+from vaultkit.notes.note import Note
+from vaultkit.notes.tasks import DEFAULT_STATUSES, TaskCounts, TaskStatuses
+from vaultkit.props import frontmatter
+from vaultkit.props.fast import fast_properties
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def check_body(body: str, first_line: int = 1, statuses: TaskStatuses = DEFAULT_STATUSES) -> bool:
     """Assert the fast scanner agrees with markdown-it on `body`; False when it declined the note."""
-    expected = scan(body, first_line, statuses, fast=False)
+    expected = scanner.scan(body, first_line, statuses, engine="oracle")
     try:
-        got = scan_fast(body, first_line, statuses)
+        got = scanner.scan(body, first_line, statuses, engine="fast")
         counts = count_tasks(body, statuses)
     except UndecidedError:
         return False
@@ -72,7 +78,7 @@ def test_copied_constants_are_markdown_its() -> None:
 
 
 def test_copied_patterns_are_vaultkits() -> None:
-    assert blockrules._TASK_RE.pattern == markdown._TASK_RE.pattern
+    assert blockrules._TASK_RE.pattern == patterns.TASK_RE.pattern
     assert fastscan._LINE_RE.pattern == frontmatter._LINE_RE.pattern
     assert fastscan._FENCE_RE.pattern == frontmatter._FENCE_RE.pattern
 
@@ -129,7 +135,7 @@ QUIRKS = {
 @pytest.mark.parametrize("name", sorted(QUIRKS))
 def test_quirks(name: str) -> None:
     body, want = QUIRKS[name]
-    counts = TaskCounts.of(scan(body, fast=False).tasks)
+    counts = TaskCounts.of(scanner.scan(body, engine="oracle").tasks)
     assert (counts.done, counts.open, counts.cancelled) == want  # the oracle says so
     assert check_body(body), "the fast scanner should decide this note"
 
@@ -148,7 +154,7 @@ def test_declines_what_it_cannot_decide(body: str) -> None:
     with pytest.raises(UndecidedError):
         count_tasks(body, DEFAULT_STATUSES)
     with pytest.raises(UndecidedError):
-        scan_fast(body)
+        scanner.scan(body, engine="fast")
 
 
 def test_custom_statuses() -> None:
@@ -203,8 +209,8 @@ def test_generated_notes_agree(text: str) -> None:
 def check_code_lines(body: str) -> bool:
     """Assert `code_lines` gives markdown-it-py's fence and code_block lines (what managed blocks ignore);
     False when the fast scanner declined and markdown-it-py answered."""
-    expected = markdown._code_lines(markdown._build_parser().parse(body))
-    assert fastscan.code_lines(body) == expected
+    expected = scanner.code_lines(body, engine="oracle")
+    assert scanner.code_lines(body) == expected
     blocks = fastblocks._Blocks(fastscan._normalize(body), DEFAULT_STATUSES)
     try:
         blocks.run()
@@ -220,7 +226,7 @@ def test_code_lines_agree_on_every_fixture_note() -> None:
     decided = [path.name for path, body in zip(paths, bodies, strict=True) if check_code_lines(body)]
     assert "structure.md" in decided and "unclosed_fence.md" in decided
     assert len(decided) >= len(paths) // 2
-    assert sum(bool(markdown._code_lines(markdown._build_parser().parse(b))) for b in bodies) >= 3
+    assert sum(bool(markdown.code_lines(b)) for b in bodies) >= 3
 
 
 @pytest.mark.parametrize(
@@ -259,10 +265,10 @@ def oracle_parts(
 ) -> tuple[object, object]:
     """`full_parts` the reference way: `NoteRecord.from_note` of a `Note` whose body markdown-it-py reads
     (the fast scanner declines every body), walked by `markdown._walk`."""
-    from vaultkit.index_rows import _record, detail_of_record, parts_of_record
-    from vaultkit.text_checks import text_findings
+    from vaultkit.index.rows import _record, detail_of_record, parts_of_record
+    from vaultkit.markdown.findings import text_findings
 
-    with mock.patch.object(fastscan, "scan_fast", side_effect=UndecidedError("the oracle reads this")):
+    with mock.patch.dict(os.environ, {scanner.ENV_VAR: "oracle"}):  # the facade's own switch
         record = _record(path, data, None, statuses, template)
     try:
         findings = text_findings(data.decode("utf-8"))
@@ -342,10 +348,10 @@ def test_generated_markdown_has_the_oracles_full_record(
 
 
 def test_the_fast_walk_reads_tasks_as_markdowns_pattern() -> None:
-    from vaultkit.fastwalk import _is_task
+    from vaultkit.markdown._fast.walk import _is_task
 
     for content in ["[ ]", "[x] a", "[ ]x", "[\n] a", "[x]\tb", "[x]\nc", "[]", "[  ] d", "x", "[x]"]:
-        assert _is_task(content) == (markdown._TASK_RE.match(content) is not None), repr(content)
+        assert _is_task(content) == (patterns.TASK_RE.match(content) is not None), repr(content)
 
 
 # ---------------------------------------------------------------------------------------------- summaries
@@ -363,7 +369,7 @@ def test_fast_summary_equals_the_record(text: str) -> None:
 
 
 def reference_record_of(path: str, data: bytes, template: bool) -> object:
-    from vaultkit.index_rows import _record
+    from vaultkit.index.rows import _record
 
     return _record(path, data, None, DEFAULT_STATUSES, template)
 
@@ -401,8 +407,8 @@ def test_fast_properties_take_the_plain_subset() -> None:
 
 
 def test_fast_summary_declines_binary_and_bad_utf8() -> None:
-    assert fast_summary("a.md", b"\x00\x01binary", DEFAULT_STATUSES) is None
-    assert fast_summary("a.md", b"caf\xe9", DEFAULT_STATUSES) is None
+    assert scanner.note_summary("a.md", b"\x00\x01binary", DEFAULT_STATUSES) is None
+    assert scanner.note_summary("a.md", b"caf\xe9", DEFAULT_STATUSES) is None
 
 
 def test_reference_record_reports_unreadable(tmp_path: Path) -> None:
@@ -412,13 +418,13 @@ def test_reference_record_reports_unreadable(tmp_path: Path) -> None:
 
 
 def test_the_resolver_table_is_yaml_safes() -> None:
-    from vaultkit.fastprops import RESOLVERS
-    from vaultkit.yaml_safe import _Resolver
+    from vaultkit.props.fast import RESOLVERS
+    from vaultkit.props.yaml_safe import Yaml12Resolver
 
     def table(resolvers: dict[str, list[tuple[str, re.Pattern[str]]]]) -> dict[str, list[tuple[str, str]]]:
         return {k: [(tag, pattern.pattern) for tag, pattern in v] for k, v in resolvers.items()}
 
-    assert table(RESOLVERS) == table(_Resolver.yaml_implicit_resolvers)
+    assert table(RESOLVERS) == table(Yaml12Resolver.yaml_implicit_resolvers)
 
 
 _PLAIN_CHARS = st.sampled_from([*"0123456789-+.:eExXoTtZ nNulfasrFALSETRUE~_abc", ".nan", ".inf", "0x", "0o"])
@@ -481,7 +487,7 @@ def test_counting_on_lines_equals_counting_the_text(lines: list[tuple[str, str, 
 @given(st.lists(_LINE, max_size=14), st.sets(st.integers(0, 14)))
 def test_masking_lines_equals_masking_the_text(lines: list[tuple[str, str, str]], code: set[int]) -> None:
     text = "\n".join("".join(parts) for parts in lines)
-    masked = markdown.mask_comments(text, code)
+    masked = comments.mask_comments(text, code)
     assert comments.mask_comment_lines(text.split("\n"), code) == masked.split("\n")
 
 
@@ -493,7 +499,7 @@ def test_item_at_matches_as_its_regular_expression(text: str) -> None:
 
 @given(st.text(alphabet="ab_-9 :#\t\u00e9", max_size=14))
 def test_key_end_matches_as_the_key_pattern(line: str) -> None:
-    from vaultkit import fastprops
+    from vaultkit.props import fast as fastprops
 
     found = fastprops._KEY_RE.fullmatch(line)
     expected = (found.end(1), found.start(2) if found.group(2) is not None else -1) if found else (-1, -1)

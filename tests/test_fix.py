@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from vaultkit import import_apply
-from vaultkit.import_apply import fix_notes
+from vaultkit.importing import apply as import_apply
+from vaultkit.importing.apply import fix_notes
 from vaultkit.vault import Vault
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -21,7 +21,7 @@ DAY = 1738315800  # 2025-01-31 09:30 UTC: the files' modification time, for {{da
 
 
 def run(*args: str) -> Result:
-    from vaultkit.cli import main
+    from vaultkit.cli.commands import main
 
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

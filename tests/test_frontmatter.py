@@ -9,7 +9,8 @@ import pytest
 from conftest import sample
 
 from vaultkit.errors import UnparsableError
-from vaultkit.frontmatter import (
+from vaultkit.notes.note import Note
+from vaultkit.props.frontmatter import (
     KeySpan,
     find_links_in_properties,
     format_property,
@@ -18,8 +19,7 @@ from vaultkit.frontmatter import (
     same_value,
     split_lines,
 )
-from vaultkit.note import Note
-from vaultkit.yaml_format import quote
+from vaultkit.props.yaml_format import quote
 
 
 def edited(text: str, key: str, value: object) -> str:

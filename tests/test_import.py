@@ -17,12 +17,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from vaultkit.cli import main
-from vaultkit.importer import ImportSettings, PlannedNote, clean_heading, infer_kind, infer_title, note_name
-from vaultkit.importer import plan_import as _plan_import
-from vaultkit.mojibake import find_mojibake, repair_text
-from vaultkit.note import Note
-from vaultkit.templates import TemplateContext, render_text
+from vaultkit.cli.commands import main
+from vaultkit.importing.plan import (
+    ImportSettings,
+    PlannedNote,
+    clean_heading,
+    infer_kind,
+    infer_title,
+    note_name,
+)
+from vaultkit.importing.plan import plan_import as _plan_import
+from vaultkit.markdown.mojibake import find_mojibake, repair_text
+from vaultkit.notes.note import Note
+from vaultkit.scaffold.templates import TemplateContext, render_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 EXPECTED = FIXTURES / "expected"

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import fixture_notes, make_vault
 
-from vaultkit import index as index_module
-from vaultkit.index import INDEX_FILE, NoteIndex
-from vaultkit.index_rows import NoteSummary, reference_record
-from vaultkit.record import NoteRecord
+from vaultkit.index import store as index_module
+from vaultkit.index.rows import NoteSummary, reference_record
+from vaultkit.index.store import INDEX_FILE, NoteIndex
+from vaultkit.notes.record import NoteRecord
+from vaultkit.rollup.render import first_open_due
 from vaultkit.status import vault_status
-from vaultkit.summary_render import first_open_due
 from vaultkit.vault import Vault
 
 PLAN = "---\ntype: plan\nstatus: active\n---\n# Plan\n- [x] one\n- [ ] two\n  - [-] dropped\n"
@@ -267,13 +267,13 @@ def test_a_touched_note_keeps_what_it_is(tmp_path: Path) -> None:
 
 
 def test_records_hold_what_markdown_it_reads(tmp_path: Path) -> None:
-    from vaultkit.markdown import scan
-    from vaultkit.note import Note
+    from vaultkit.markdown.scanner import scan
+    from vaultkit.notes.note import Note
 
     vault = Vault(small_vault(tmp_path))
     for path, record in vault.records.items():
         note = Note.load(vault.root / path)
-        oracle = scan(note.body, note.body_line, vault.config.statuses, fast=False)
+        oracle = scan(note.body, note.body_line, vault.config.statuses, engine="oracle")
         assert (record.tasks, record.headings, record.placeholders) == (
             oracle.tasks,
             oracle.headings,

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultkit.cli import _json_default
-from vaultkit.jsonout import dumps
+from vaultkit.cli.commands import _json_default
+from vaultkit.cli.jsonout import dumps
 
 SCALARS = st.one_of(
     st.none(),
@@ -77,14 +77,14 @@ def test_a_status_shaped_document() -> None:
 @settings(max_examples=200)
 @given(st.lists(st.lists(VALUES, max_size=4), max_size=4), KEYS)
 def test_dumps_list_is_dumps_of_the_joined_chunks(chunks: list[list[Any]], key: str) -> None:
-    from vaultkit.jsonout import dumps_list
+    from vaultkit.cli.jsonout import dumps_list
 
     joined = [item for chunk in chunks for item in chunk]
     assert "".join(dumps_list(key, chunks, default=_json_default)) == reference({key: joined})
 
 
 def test_dumps_list_of_tables_in_chunks() -> None:
-    from vaultkit.jsonout import dumps_list
+    from vaultkit.cli.jsonout import dumps_list
 
     rows = [
         {"path": f"N{i}.md", "line": i, "dates": {"due": dt.date(2026, 1, i + 1)} if i % 2 else {}}

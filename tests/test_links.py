@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from vaultkit.links import Link, LinkIndex, Resolution, find_links, link_rows, parse_link_target
+from vaultkit.notes.links import Link, LinkIndex, Resolution, find_links, link_rows, parse_link_target
 
 
 @pytest.mark.parametrize(

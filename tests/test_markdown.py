@@ -5,9 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultkit import comments
-from vaultkit.frontmatter import split_lines
-from vaultkit.markdown import Heading, mask_comments, scan
+from vaultkit.markdown import comments
+from vaultkit.markdown.comments import mask_comments
+from vaultkit.markdown.scanner import scan
+from vaultkit.notes.structure import Heading
+from vaultkit.props.frontmatter import split_lines
 
 
 def test_headings_atx_setext_and_line_numbers() -> None:

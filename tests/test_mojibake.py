@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vaultkit.mojibake import (
+from vaultkit.markdown.mojibake import (
     MojibakeFix,
     MojibakeHit,
     _repair_line,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultkit.moment import ISO_WEEK, US_WEEK, WEEK_RULES, add_offset, format_moment, week_of
+from vaultkit.scaffold.moment import ISO_WEEK, US_WEEK, WEEK_RULES, add_offset, format_moment, week_of
 
 # Thursday 5 November 2026, 09:05:07: single-digit day, hour, minute and second show the padding.
 MORNING = dt.datetime(2026, 11, 5, 9, 5, 7)

@@ -12,7 +12,7 @@ import pytest
 from conftest import NOTES, fixture_notes
 
 from vaultkit.errors import NoteError, UnparsableError
-from vaultkit.note import Note, decode_note
+from vaultkit.notes.note import Note, decode_note
 
 UPDATE = os.environ.get("VAULTKIT_UPDATE_GOLDEN") == "1"
 

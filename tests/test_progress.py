@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from vaultkit.progress import aggregate_plans, linked_targets, milestone_done, progress_bar
-from vaultkit.tasks import TaskCounts
+from vaultkit.notes.progress import aggregate_plans, linked_targets, milestone_done, progress_bar
+from vaultkit.notes.tasks import TaskCounts
 
 DONE = frozenset({"done", "complete", "completed"})
 

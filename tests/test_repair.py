@@ -7,8 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultkit.note import Note
-from vaultkit.repair import (
+from vaultkit.importing.repair import (
     Repair,
     TemplateContext,
     fill_empty_property,
@@ -16,6 +15,7 @@ from vaultkit.repair import (
     repair_encoding,
     repair_placeholders,
 )
+from vaultkit.notes.note import Note
 
 CTX = TemplateContext("Growth: 2026", dt.datetime(2025, 1, 31, 9, 5))
 

@@ -10,11 +10,12 @@ import pytest
 
 from vaultkit.config import Config, load_config
 from vaultkit.errors import VaultError
-from vaultkit.links import LinkIndex
-from vaultkit.note import Note
-from vaultkit.progress import PlanProgress
-from vaultkit.record import NoteRecord
-from vaultkit.rollup import (
+from vaultkit.notes.links import LinkIndex
+from vaultkit.notes.note import Note
+from vaultkit.notes.progress import PlanProgress
+from vaultkit.notes.record import NoteRecord
+from vaultkit.notes.tasks import TaskCounts
+from vaultkit.rollup.model import (
     MISSING,
     PropertyChange,
     RollupSettings,
@@ -22,7 +23,6 @@ from vaultkit.rollup import (
     derived_changes,
     status_changes,
 )
-from vaultkit.tasks import TaskCounts
 
 TODAY = dt.date(2026, 11, 22)
 DEFAULT = RollupSettings()

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-import vaultkit.rollup_apply as rollup_apply
-from vaultkit.check import check_vault
+import vaultkit.rollup.apply as rollup_apply
+from vaultkit.check.findings import check_vault
 from vaultkit.errors import ConflictError
-from vaultkit.note import Note
-from vaultkit.rollup_apply import MAX_PASSES, rollup_vault
-from vaultkit.summary import parse_blocks
+from vaultkit.notes.note import Note
+from vaultkit.rollup.apply import MAX_PASSES, rollup_vault
+from vaultkit.rollup.dashboards import parse_blocks
 from vaultkit.vault import Vault
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "vaults" / "rollup"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from vaultkit.cli import main
+from vaultkit.cli.commands import main
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "vaults" / "rollup"
 

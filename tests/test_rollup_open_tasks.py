@@ -18,10 +18,10 @@ import pytest
 from conftest import make_vault
 from test_rollup_apply import mtimes, tree
 
-from vaultkit.check import check_vault
-from vaultkit.index import NoteIndex
-from vaultkit.record import NoteRecord
-from vaultkit.rollup_apply import rollup_vault
+from vaultkit.check.findings import check_vault
+from vaultkit.index.store import NoteIndex
+from vaultkit.notes.record import NoteRecord
+from vaultkit.rollup.apply import rollup_vault
 from vaultkit.vault import Vault
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "vaults" / "open-tasks"

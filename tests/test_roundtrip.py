@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import PROPERTY_VALUES, frontmatter_entries, notes
 
-from vaultkit import yaml_safe
 from vaultkit.errors import NoteError
-from vaultkit.frontmatter import (
+from vaultkit.notes.note import Note
+from vaultkit.props import yaml_safe
+from vaultkit.props.frontmatter import (
     format_key,
     format_property,
     format_scalar,
@@ -26,8 +27,7 @@ from vaultkit.frontmatter import (
     same_value,
     split_lines,
 )
-from vaultkit.note import Note
-from vaultkit.yaml_safe import _PyLoader, load_mapping
+from vaultkit.props.yaml_safe import PyLoader, load_mapping
 
 FILES = [*fixture_notes(), *sample_paths()]
 
@@ -136,7 +136,7 @@ def test_generated_frontmatter_loads_and_both_parsers_agree(lines: list[str]) ->
     text = "---\n" + "".join(line + "\n" for line in lines) + "---\n"
     with_libyaml = parse_frontmatter(text)
     saved = yaml_safe._Loader
-    yaml_safe._Loader = _PyLoader
+    yaml_safe._Loader = PyLoader
     try:
         pure = parse_frontmatter(text)
     finally:

@@ -17,12 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 from vaultkit import Note, Vault
-from vaultkit.check import check_vault
-from vaultkit.cli import main
+from vaultkit.check.findings import check_vault
+from vaultkit.cli.commands import main
 from vaultkit.errors import NoteError, UnsafePathError, VaultError
-from vaultkit.presets import LEVELS
-from vaultkit.scaffold import init_vault, new_note, new_settings, template_root
-from vaultkit.starter import starter_notes
+from vaultkit.scaffold.create import init_vault, new_note, new_settings, template_root
+from vaultkit.scaffold.presets import LEVELS
+from vaultkit.scaffold.starter import starter_notes
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "scaffold"
 TODAY = dt.date(2026, 11, 22)  # a Sunday
@@ -120,7 +120,7 @@ def test_init_creates_a_clean_rolled_up_vault(tmp_path: Path) -> None:
     assert "[[Senior Data Engineer - 90-day goals]]" in milestones_block
 
     # A second rollup has nothing left to do.
-    from vaultkit.rollup_apply import rollup_vault
+    from vaultkit.rollup.apply import rollup_vault
 
     assert rollup_vault(Vault(root), today=TODAY).changed == []
 
@@ -262,7 +262,7 @@ def test_new_milestone_links_its_plan(root: Path) -> None:
 def test_new_builds_no_note_record(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Finding the plan and checking names reads summaries only: on a vault of years of journals, a
     note's full record (every task) is far too much to build for one new note."""
-    from vaultkit.index import NoteIndex
+    from vaultkit.index.store import NoteIndex
 
     monkeypatch.setattr(NoteIndex, "records", lambda self, paths: pytest.fail("built records"))
     result = new_note(Vault(root), "milestone", "Ship the RFC", plan="Senior Data Engineer PDP", now=NOW)

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultkit.links import LinkIndex
-from vaultkit.markdown import scan
-from vaultkit.progress import aggregate_plans
-from vaultkit.summary import SummaryData, apply_blocks, block_problems, parse_blocks, render_block
-from vaultkit.summary_render import SummaryNote, first_open_due
-from vaultkit.tasks import Task, TaskCounts
+from vaultkit.markdown.oracle import scan
+from vaultkit.notes.links import LinkIndex
+from vaultkit.notes.progress import aggregate_plans
+from vaultkit.notes.tasks import Task, TaskCounts
+from vaultkit.rollup.dashboards import SummaryData, apply_blocks, block_problems, parse_blocks, render_block
+from vaultkit.rollup.render import SummaryNote, first_open_due
 
 # ---------------------------------------------------------------------------------------------- parsing
 

@@ -9,9 +9,9 @@ import pytest
 from conftest import make_vault
 
 from vaultkit.config import load_config
-from vaultkit.markdown import scan
-from vaultkit.note import Note
-from vaultkit.tasks import Task, TaskCounts, TaskStatuses, parse_task_fields
+from vaultkit.markdown.oracle import scan
+from vaultkit.notes.note import Note
+from vaultkit.notes.tasks import Task, TaskCounts, TaskStatuses, parse_task_fields
 from vaultkit.vault import Vault
 
 DEFAULT = TaskStatuses()

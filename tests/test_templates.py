@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from vaultkit import Note
 from vaultkit.errors import UnsafePathError
 from vaultkit.fileio import ensure_inside
-from vaultkit.moment import US_WEEK
-from vaultkit.templates import (
+from vaultkit.scaffold.moment import US_WEEK
+from vaultkit.scaffold.templates import (
     TemplateContext,
     format_rendered_value,
     render_note,

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from vaultkit import Note
-from vaultkit.presets import LEVELS
-from vaultkit.starter import starter_notes
-from vaultkit.templates import TemplateContext, render_note
+from vaultkit.scaffold.presets import LEVELS
+from vaultkit.scaffold.starter import starter_notes
+from vaultkit.scaffold.templates import TemplateContext, render_note
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "vault_template"

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from vaultkit.yaml_safe import MAX_EXPANDED_NODES, YamlLoadError, load_mapping
+from vaultkit.props.yaml_safe import MAX_EXPANDED_NODES, YamlLoadError, load_mapping
 
 
 def load(text: str) -> dict[str, object]:

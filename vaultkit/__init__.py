@@ -18,21 +18,24 @@ __version__ = "0.1.0"
 
 if os.environ.get("VAULTKIT_PURE_PYTHON"):
     from importlib.machinery import SOURCE_SUFFIXES, FileFinder, SourceFileLoader
+    from pathlib import Path
 
-    # A finder for this package's folder that knows only source files, so `vaultkit.fastblocks` is the
-    # .py even where a compiled extension of it sits beside it (extensions are otherwise found first).
-    for _folder in __path__:
-        sys.path_importer_cache[_folder] = FileFinder(_folder, (SourceFileLoader, SOURCE_SUFFIXES))
+    # A finder for each folder of this package that knows only source files, so that
+    # `vaultkit.markdown._fast.blocks` is the .py even where a compiled extension of it sits beside it
+    # (extensions are otherwise found first).
+    for _package in __path__:
+        for _folder in (_package, *(str(p) for p in Path(_package).rglob("*") if p.is_dir())):
+            sys.path_importer_cache[_folder] = FileFinder(_folder, (SourceFileLoader, SOURCE_SUFFIXES))
 
 _EXPORTS = {
-    "Note": "note",
+    "Note": "notes.note",
     "Vault": "vault",
-    "NoteRecord": "record",
-    "Task": "tasks",
-    "TaskCounts": "tasks",
-    "TaskStatuses": "tasks",
-    "Link": "links",
-    "Heading": "markdown",
+    "NoteRecord": "notes.record",
+    "Task": "notes.tasks",
+    "TaskCounts": "notes.tasks",
+    "TaskStatuses": "notes.tasks",
+    "Link": "notes.links",
+    "Heading": "notes.structure",
     "Problem": "errors",
     "VaultkitError": "errors",
     "NoteError": "errors",
@@ -42,9 +45,9 @@ _EXPORTS = {
     "UnsafePathError": "errors",
     "Config": "config",
     "load_config": "config",
-    "PlanProgress": "progress",
-    "Finding": "check",
-    "check_vault": "check",
+    "PlanProgress": "notes.progress",
+    "Finding": "check.findings",
+    "check_vault": "check.findings",
     "vault_status": "status",
 }
 
@@ -74,9 +77,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .check import Finding, check_vault
-    from .config import Config, load_config
-    from .errors import (
+    from vaultkit.check.findings import Finding, check_vault
+    from vaultkit.config import Config, load_config
+    from vaultkit.errors import (
         ConflictError,
         NoteError,
         Problem,
@@ -85,14 +88,14 @@ if TYPE_CHECKING:
         VaultError,
         VaultkitError,
     )
-    from .links import Link
-    from .markdown import Heading
-    from .note import Note
-    from .progress import PlanProgress
-    from .record import NoteRecord
-    from .status import vault_status
-    from .tasks import Task, TaskCounts, TaskStatuses
-    from .vault import Vault
+    from vaultkit.notes.links import Link
+    from vaultkit.notes.note import Note
+    from vaultkit.notes.progress import PlanProgress
+    from vaultkit.notes.record import NoteRecord
+    from vaultkit.notes.structure import Heading
+    from vaultkit.notes.tasks import Task, TaskCounts, TaskStatuses
+    from vaultkit.status import vault_status
+    from vaultkit.vault import Vault
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
 """`python -m vaultkit` runs the CLI."""
 
-from .cli import main
+from vaultkit.cli.commands import main
 
 main()

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import VaultError
-from .tasks import TaskStatuses
+from vaultkit.errors import VaultError
+from vaultkit.notes.tasks import TaskStatuses
 
 __all__ = ["CONFIG_PATH", "Config", "load_config"]
 

@@ -16,7 +16,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import ConflictError, NoteError, UnsafePathError
+from vaultkit.errors import ConflictError, NoteError, UnsafePathError
 
 __all__ = ["atomic_write", "ensure_inside", "read_bytes"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .vault import Vault
+from vaultkit.vault import Vault
 
 __all__ = ["vault_status"]
 

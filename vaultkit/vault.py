@@ -15,17 +15,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Config, load_config
-from .errors import VaultError
-from .fileio import ensure_inside
-from .links import LinkIndex, Resolution
-from .progress import PlanProgress, aggregate_plans
+from vaultkit.config import Config, load_config
+from vaultkit.errors import VaultError
+from vaultkit.fileio import ensure_inside
+from vaultkit.notes.links import LinkIndex, Resolution
+from vaultkit.notes.progress import PlanProgress, aggregate_plans
 
 if TYPE_CHECKING:  # Note and NoteRecord load the parsers (markdown-it, PyYAML): imported when used
-    from .index import NoteIndex, RecordMap
-    from .index_rows import NoteOutline, NoteSummary
-    from .note import Note
-    from .record import NoteRecord
+    from vaultkit.index.rows import NoteOutline, NoteSummary
+    from vaultkit.index.store import NoteIndex, RecordMap
+    from vaultkit.notes.note import Note
+    from vaultkit.notes.record import NoteRecord
 
 __all__ = ["Vault", "find_vault_root", "templates_folder"]
 
@@ -121,7 +121,7 @@ class Vault:
         The note's index entry is brought up to date first (one `stat`, and a parse only if it changed).
         """
         if self.index.update(path) is None:
-            from .index_rows import reference_record
+            from vaultkit.index.rows import reference_record
 
             return reference_record(self.root, path, self.config.statuses, self.is_template(path))
         if "records" in self.__dict__:
@@ -131,7 +131,7 @@ class Vault:
     @cached_property
     def index(self) -> NoteIndex:
         """The persistent index of the notes (`.vaultkit/index.sqlite`), in line with the files on disk."""
-        from .index import NoteIndex
+        from vaultkit.index.store import NoteIndex
 
         index = NoteIndex(
             self.root, statuses=self.config.statuses, templates=self.templates, is_template=self.is_template
@@ -148,7 +148,7 @@ class Vault:
     @cached_property
     def records(self) -> RecordMap:
         """Every note's full record, by vault-relative path, in path order (each built on first use)."""
-        from .index import RecordMap
+        from vaultkit.index.store import RecordMap
 
         return RecordMap(self.index)
 
@@ -169,7 +169,7 @@ class Vault:
 
     def load(self, path: str) -> Note:
         """The full note at a vault-relative path, for reading its text or editing it."""
-        from .note import Note
+        from vaultkit.notes.note import Note
 
         return Note.load(self.abspath(path), statuses=self.config.statuses)
 

@@ -1,0 +1,6 @@
+"""The command line: click commands over the library, value parsing, JSON output. Only this package
+imports click."""
+
+from vaultkit.cli.commands import main
+
+__all__ = ["main"]

@@ -1,0 +1,858 @@
+"""The `vaultkit` command. Each command resolves the vault, calls the library, and prints.
+
+This is the only module that imports click. Library modules are imported inside commands so that
+`vaultkit --help` starts fast. Exit status: 0 fine, 1 problems found, 2 usage error. Errors go to
+stderr as one readable line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from vaultkit.notes.note import Note
+    from vaultkit.notes.record import NoteRecord
+    from vaultkit.notes.tasks import Task
+    from vaultkit.vault import Vault
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+# ------------------------------------------------------------------------------------------ plumbing
+
+
+def _vault_root(value: str | None) -> Path:
+    from vaultkit.vault import find_vault_root
+
+    if value:
+        return Path(value)
+    env = os.environ.get("VAULTKIT_VAULT")
+    if env:
+        return Path(env)
+    return find_vault_root(Path.cwd())
+
+
+def vault_option(func: F) -> F:
+    """The `--vault PATH` option every command takes."""
+    return click.option(
+        "--vault",
+        "vault_path",
+        metavar="PATH",
+        help="The vault folder. Default: $VAULTKIT_VAULT, else the nearest parent folder holding "
+        ".obsidian/, else the current folder.",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """The `--json` option of data commands."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON (UTF-8, indented) instead of a table."
+    )(func)
+
+
+class CliUsageError(click.UsageError):
+    """A usage error that explains itself: printed as one line, without the `--help` hint."""
+
+
+def open_vault(vault_path: str | None) -> Vault:
+    """The vault to work on (see `vault_option`); a missing folder or a bad config is a usage error."""
+    from vaultkit.errors import VaultError
+    from vaultkit.vault import Vault
+
+    try:
+        return Vault(_vault_root(vault_path))
+    except VaultError as exc:
+        raise CliUsageError(str(exc)) from exc
+
+
+def emit_json(data: object) -> None:
+    from vaultkit.cli.jsonout import (
+        dumps,  # json.dumps(indent=2) output, several times faster on big documents
+    )
+
+    click.echo(dumps(data, default=_json_default))
+
+
+def _json_default(value: object) -> object:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
+    """Print one line on stderr and exit with `code`."""
+    click.echo(f"vaultkit: {message}", err=True)
+    sys.exit(code)
+
+
+def plural(count: int, word: str) -> str:
+    """`1 error`, `2 errors`."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def table(rows: Iterable[Iterable[object]], headers: list[str]) -> str:
+    """A plain aligned text table."""
+    body = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in body:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip()]
+    lines.append("  ".join("─" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() for row in body]
+    return "\n".join(lines)
+
+
+def resolve_note(vault: Vault, name: str) -> str:
+    """The vault-relative path of the note named on the command line, or a one-line usage error.
+
+    A bare name that several notes share is refused (a command should not guess which note to edit).
+    """
+    path = vault.find_note(name)
+    is_file = Path(name).is_file()
+    if path is None and is_file:
+        raise CliUsageError(f"{name} is not inside the vault {vault.root} (pass --vault PATH)")
+    if path is None:
+        raise CliUsageError(
+            f"no note {name!r} in the vault {vault.root} "
+            "(give a vault-relative path, a file path or a note name)"
+        )
+    if path not in vault.records:
+        raise CliUsageError(f"{path} is not a note (notes are .md files outside dot-folders)")
+    if not is_file:
+        target = name.strip().removeprefix("[[").removesuffix("]]").split("|", 1)[0].split("#", 1)[0]
+        resolution = vault.resolve(target)
+        if resolution.ambiguous and "/" not in target:
+            raise CliUsageError(
+                f"{name!r} could mean {', '.join(sorted(resolution.candidates))}; give the note's path"
+            )
+    return path
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    message = exc.format_message().rstrip(".")
+    if isinstance(exc, CliUsageError) or exc.ctx is None:
+        return f"vaultkit: {message}"
+    return f"vaultkit: {message} (see '{exc.ctx.command_path} --help')"
+
+
+class VaultkitGroup(click.Group):
+    """Turns every error into one line on stderr: exit 2 for usage errors, 1 for failed operations.
+
+    Usage errors (bad options, unknown notes, a missing vault, an invalid config) exit 2; vaultkit's
+    own errors while working (a note with broken properties, a conflicting edit) and I/O errors exit 1.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `vaultkit` alone prints its help
+                raise
+            click.echo(_usage_line(exc), err=True)
+            raise click.exceptions.Exit(EXIT_USAGE) from exc
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from vaultkit.errors import UnsafePathError, VaultError, VaultkitError
+
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                raise
+            click.echo(_usage_line(exc), err=True)
+            ctx.exit(EXIT_USAGE)
+        except (VaultError, UnsafePathError) as exc:
+            click.echo(f"vaultkit: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except VaultkitError as exc:
+            click.echo(f"vaultkit: {exc}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"vaultkit: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+
+
+@click.group(
+    cls=VaultkitGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.version_option(package_name="vaultkit")
+def main() -> None:
+    """Personal development plans as Markdown notes in an Obsidian vault.
+
+    vaultkit reads and writes notes losslessly, counts their tasks, rolls progress up into properties
+    and dashboards, and checks a vault for problems. Run `vaultkit COMMAND --help` for details.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+# ------------------------------------------------------------------------------------------ status
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  vaultkit status
+  vaultkit status --vault ~/Notes/Career
+  vaultkit status --json | jq '.plans[] | {path, progress}'
+"""
+)
+@vault_option
+@json_option
+def status(vault_path: str | None, as_json: bool) -> None:
+    """Task counts and progress of every note and plan.
+
+    A note's progress is done / (done + open) tasks, in percent; cancelled tasks (`- [-]`) are left
+    out. A plan (`type: plan`) adds the tasks of its milestones (`type: milestone` notes whose `plan`
+    property links to it) to its own. Notes in the templates folder are not counted.
+
+    The table lists plans, then notes that have tasks or a `type`. Exit status 1 when a note has
+    errors (they are listed at the end; every other note is still counted).
+    """
+    from vaultkit.status import vault_status
+
+    vault = open_vault(vault_path)
+    data = vault_status(vault)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(render_status(data))
+    if data["errors"]:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def render_status(data: dict[str, Any]) -> str:
+    from vaultkit.notes.progress import progress_bar
+
+    out: list[str] = []
+    if data["plans"]:
+        rows = [
+            (
+                p["path"],
+                f"{p['done']}/{p['total']}",
+                progress_bar(p["progress"]),
+                f"{p['milestones_done']}/{p['milestones_total']}",
+            )
+            for p in data["plans"]
+        ]
+        out += ["Plans", table(rows, ["plan", "done", "progress", "milestones"]), ""]
+    rows = [
+        (
+            n["path"],
+            n["type"] or "",
+            f"{n['tasks']['done']}/{n['tasks']['total']}",
+            progress_bar(n["progress"]),
+        )
+        for n in data["notes"]
+        if n["tasks"]["total"] or n["type"]
+    ]
+    out += ["Notes", table(rows, ["note", "type", "done", "progress"]) if rows else "(no notes with tasks)"]
+    hidden = len(data["notes"]) - len(rows)
+    if hidden:
+        out.append(f"… and {plural(hidden, 'note')} without tasks or type")
+    if data["errors"]:
+        out += ["", "Errors"]
+        out += [f"  {e['path']}:{e['line'] or ''}: {e['message']}" for e in data["errors"]]
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------------------ tasks, show
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  vaultkit tasks --open
+  vaultkit tasks "Growth plan" Milestones/Speak.md --done
+  vaultkit tasks --json | jq '.tasks[] | select(.dates.due)'
+"""
+)
+@click.argument("notes", nargs=-1, metavar="[NOTE]...")
+@click.option(
+    "--open", "only_open", is_flag=True, help="Only open tasks (any status but done and cancelled)."
+)
+@click.option("--done", "only_done", is_flag=True, help="Only done tasks (`[x]`, `[X]` by default).")
+@vault_option
+@json_option
+def tasks(
+    notes: tuple[str, ...], only_open: bool, only_done: bool, vault_path: str | None, as_json: bool
+) -> None:
+    """List the tasks of some notes, or of all.
+
+    Without NOTE, every note outside the templates folder. NOTE is a vault-relative path, a file path or
+    a note name as in a link (`Growth plan`). Each task is shown with its line number and status
+    character, indented by its nesting level, under its note and the note's progress.
+    """
+    if only_open and only_done:
+        raise click.UsageError("--open and --done exclude each other")
+    vault = open_vault(vault_path)
+    if notes:
+        paths = list(dict.fromkeys(resolve_note(vault, n) for n in notes))
+    else:
+        paths = vault.paths_outside_templates()
+    wanted = (lambda task: task.open) if only_open else (lambda task: task.done) if only_done else None
+    # Note by note, never the whole vault's tasks at once (10,000 notes hold half a million).
+    per_note = (
+        (record, [t for t in record.tasks if wanted is None or wanted(t)])
+        for record in vault.iter_records(paths)
+    )
+    if as_json:
+        from vaultkit.cli.jsonout import dumps_list
+
+        chunks = ([{"path": r.path, **t.as_dict()} for t in found] for r, found in per_note)
+        for piece in dumps_list("tasks", chunks, default=_json_default):
+            click.echo(piece, nl=False)
+        click.echo()
+        return
+    printed = False
+    for line in render_tasks(per_note):
+        click.echo(line)
+        printed = True
+    if not printed:
+        click.echo("no tasks")
+
+
+def render_tasks(groups: Iterable[tuple[NoteRecord, list[Task]]]) -> Iterator[str]:
+    """Tasks grouped by note, a line at a time: a header line with the note's progress, then `line  [s]
+    text` rows, then a total (nothing when there are no tasks). Only each row's text is kept while the
+    groups are read: line numbers are aligned to the widest, which is known at the end."""
+    from vaultkit.notes.progress import progress_bar
+
+    shown: list[tuple[str, list[tuple[int, str]]]] = []
+    for record, found in groups:
+        if found:
+            counts = record.counts
+            header = f"{record.path}  {counts.done}/{counts.total} done  {progress_bar(counts.progress)}"
+            shown.append((header, [(t.line, f"{'  ' * t.level}[{t.status}] {t.text}") for t in found]))
+    if not shown:
+        return
+    width = max(len(str(line)) for _, rows in shown for line, _ in rows)
+    for header, rows in shown:
+        yield header
+        yield from (f"  {str(line).rjust(width)}  {row}" for line, row in rows)
+    total = sum(len(rows) for _, rows in shown)
+    yield f"{plural(total, 'task')} in {plural(len(shown), 'note')}"
+
+
+def _show_value(value: object) -> str:
+    """A property value as a person reads it: lists joined by commas, dates as YYYY-MM-DD."""
+    if isinstance(value, list):
+        return ", ".join(_show_value(item) for item in value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  vaultkit show "Growth plan"
+  vaultkit show Plans/Growth.md --json
+"""
+)
+@click.argument("note", metavar="NOTE")
+@vault_option
+@json_option
+def show(note: str, vault_path: str | None, as_json: bool) -> None:
+    """Properties, tasks, headings, links and problems of one note.
+
+    NOTE is a vault-relative path, a file path or a note name as in a link. Each link is shown with
+    the note it resolves to (Obsidian's rules). Exit status 1 when the note has errors.
+    """
+    vault = open_vault(vault_path)
+    path = resolve_note(vault, note)
+    record = vault.records[path]
+    data = {
+        "path": path,
+        "type": record.type,
+        "title": record.title,
+        "properties": record.properties,
+        "tasks": record.counts.as_dict(),
+        "progress": record.counts.progress,
+        "headings": [h.as_dict() for h in record.headings],
+        "links": [
+            {**link.as_dict(), "raw": link.raw, "resolved": vault.resolve_path(link.target, path)}
+            for link in record.links
+        ],
+        "tags": list(record.tags),
+        "errors": [p.as_dict() for p in record.errors],
+        "warnings": [p.as_dict() for p in record.warnings],
+    }
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(render_show(data))
+    if record.errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def render_show(data: dict[str, Any]) -> str:
+    from vaultkit.notes.progress import progress_bar
+
+    out = [f"{data['path']}  (type: {data['type'] or '-'})"]
+    if data["properties"]:
+        out += ["", "Properties"]
+        width = max(len(str(key)) for key in data["properties"])
+        out += [f"  {str(k).ljust(width)}  {_show_value(v)}".rstrip() for k, v in data["properties"].items()]
+    tasks = data["tasks"]
+    summary = f"{tasks['done']}/{tasks['total']} done, {tasks['open']} open, {tasks['cancelled']} cancelled"
+    out += ["", f"Tasks  {summary}  {progress_bar(data['progress'])}"]
+    if data["headings"]:
+        out += ["", "Headings"]
+        out += [f"  {'  ' * (h['level'] - 1)}{h['text']}" for h in data["headings"]]
+    if data["links"]:
+        out += ["", "Links"]
+        for link in data["links"]:
+            where = f"line {link['line']}"
+            if link["source"].startswith("property:"):
+                where += f" ({link['source'].removeprefix('property:')})"
+            out.append(f"  {where}: {link['raw'] or link['target']} → {link['resolved'] or '(no such note)'}")
+    if data["tags"]:
+        out += ["", "Tags  " + " ".join("#" + t for t in data["tags"])]
+    problems = [*data["errors"], *data["warnings"]]
+    if problems:
+        out += ["", "Problems"]
+        out += [f"  line {p['line'] or '-'}: {p['severity']}: {p['message']}" for p in problems]
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------------------ set, unset
+
+
+def _save_edit(vault: Vault, path: str, edit: Callable[[Note], None]) -> bool:
+    """Load, edit and save one note; note errors become one line with the vault-relative path."""
+    from vaultkit.errors import NoteError
+
+    try:
+        target = vault.load(path)
+        edit(target)
+        return target.save()
+    except NoteError as exc:
+        fail(f"{path}:{exc.line}: {exc.reason}" if exc.line else f"{path}: {exc.reason}")
+
+
+def _check_key(key: str) -> None:
+    if not key.strip() or any(c in key for c in "\r\n"):
+        raise CliUsageError(f"invalid property name {key!r}")
+
+
+@main.command(
+    name="set",
+    epilog="""\b
+Examples:
+  vaultkit set "Growth plan" status done
+  vaultkit set "Growth plan" due 2026-12-01
+  vaultkit set Milestones/Talk.md plan "[[Growth plan]]"
+  vaultkit set "Growth plan" tags "[pdp, career]"
+  vaultkit set "Growth plan" version 1.10     # kept as the text 1.10
+""",
+)
+@click.argument("note", metavar="NOTE")
+@click.argument("key", metavar="KEY")
+@click.argument("value", metavar="VALUE")
+@vault_option
+def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
+    """Set one property of a note, changing only its lines.
+
+    Sets property KEY of NOTE to VALUE. NOTE is a vault-relative path, a file path or a note name as
+    in a link. VALUE is read as a YAML
+    scalar or flow list: `42`, `true`, `2026-12-01`, `[[My Plan]]`, `[a, b]`; an empty VALUE leaves
+    the property empty. Text that YAML would change is kept as typed (`1.10`, `NO`, `#pdp`,
+    `Fix: it`). Every other byte of the note stays as it was (comments, order, CRLF line ends), and
+    nothing is written when the value is already set. A note whose properties do not load is left
+    alone (exit status 1), as is a note that changed on disk while vaultkit worked on it.
+    """
+    from vaultkit.cli.values import parse_cli_value
+    from vaultkit.errors import VaultkitError
+
+    _check_key(key)
+    try:
+        parsed = parse_cli_value(value)
+    except VaultkitError as exc:
+        raise CliUsageError(str(exc)) from exc
+    vault = open_vault(vault_path)
+    path = resolve_note(vault, note)
+    wrote = _save_edit(vault, path, lambda target: target.set_property(key, parsed))
+    shown = _show_value(parsed) if not isinstance(parsed, list) else f"[{_show_value(parsed)}]"
+    click.echo(f"{path}: {key} = {shown}" if wrote else f"{path}: {key} already {shown}; nothing written")
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  vaultkit unset "Growth plan" due
+"""
+)
+@click.argument("note", metavar="NOTE")
+@click.argument("key", metavar="KEY")
+@vault_option
+def unset(note: str, key: str, vault_path: str | None) -> None:
+    """Remove one property of a note, changing only its lines.
+
+    Removes property KEY from NOTE. NOTE is a vault-relative path, a file path or a note name as in a
+    link. A missing key is not an error: nothing is written.
+    """
+    _check_key(key)
+    vault = open_vault(vault_path)
+    path = resolve_note(vault, note)
+    wrote = _save_edit(vault, path, lambda target: target.delete_property(key))
+    click.echo(f"{path}: {key} removed" if wrote else f"{path}: no property {key}; nothing written")
+
+
+# ------------------------------------------------------------------------------------------ check
+
+
+@main.command(
+    epilog="""\b
+Severities and codes:
+  error    invalid         properties that do not load (file:line of the YAML error)
+  error    encoding, io    a file that is not UTF-8 or cannot be read
+  error    placeholder     {{date}}, {{title}}, <% ... %> left outside the templates folder
+  error    plan            a `plan` property that does not link to a `type: plan` note
+  error    mojibake        garbled characters such as â€™ Ã© â†’ ‚Äì üîπ
+  warning  broken-link     a link to no file (a note not written yet)
+  warning  broken-heading  a link to a heading the note does not have
+  warning  ambiguous-link  a bare name that several notes share
+
+\b
+Examples:
+  vaultkit check
+  vaultkit check --strict          # fail on warnings too (for CI)
+  vaultkit check --json | jq '.problems[] | select(.severity == "error")'
+"""
+)
+@vault_option
+@json_option
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (broken and ambiguous links).")
+def check(vault_path: str | None, as_json: bool, strict: bool) -> None:
+    """Find problems: broken YAML, placeholders, bad links, mojibake.
+
+    Reports properties that do not load (with file:line), leftover template placeholders outside the
+    templates folder, broken or ambiguous links, `plan` properties that do not point at a plan, and
+    mojibake (UTF-8 read as cp1252 or Mac Roman). Each problem is one line, `path:line: severity:
+    message [code]`, sorted by path and line; then a count. Notes in the templates folder are only
+    checked for properties that do not load. Exit status 1 when any error exists (or any warning, with
+    --strict).
+    """
+    from vaultkit.check.findings import check_vault
+
+    vault = open_vault(vault_path)
+    findings = check_vault(vault)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if as_json:
+        emit_json({"problems": [f.as_dict() for f in findings], "errors": errors, "warnings": warnings})
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        counted = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" if findings else "no problems"
+        click.echo(f"{plural(len(vault.records), 'note')} checked: {counted}")
+    if errors or (strict and warnings):
+        sys.exit(EXIT_PROBLEMS)
+
+
+# ---- scaffolding: init, new ----
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  vaultkit init ~/pdp --role "Data Engineer" --level senior --name "Ada"
+  vaultkit init . --force            # add the template to an existing folder (nothing is overwritten)
+"""
+)
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", metavar="NAME", help="Your name: the plan's owner, shown on the Home dashboard.")
+@click.option(
+    "--role",
+    metavar="ROLE",
+    default="Software Engineer",
+    show_default=True,
+    help="Your role, for the starter plan.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["junior", "mid", "senior", "staff"]),
+    default="mid",
+    show_default=True,
+    help="Your current level: picks the starter plan's preset (goals, gaps, readiness checklist).",
+)
+@click.option(
+    "--force", is_flag=True, help="Use a folder that is not empty; existing files are kept, never changed."
+)
+def init(directory: Path, name: str | None, role: str, level: str, force: bool) -> None:
+    """Create a vault for personal development plans in DIR.
+
+    Copies the vault template (Home dashboard, Bases tables, templates, Obsidian settings), writes a
+    starter plan for ROLE at LEVEL with two milestones, and rolls it up, so the vault opens in Obsidian
+    ready to use ("Open folder as vault"). A folder that is not empty is refused unless --force; even
+    then no existing file is changed (they are listed as skipped), and rollup is left to you when the
+    folder already held notes.
+    """
+    from vaultkit.scaffold.create import init_vault
+
+    report = init_vault(directory, name=name, role=role, level=level, force=force)
+    click.echo(f"created {plural(len(report.created), 'file')} in {directory}")
+    for path in report.created:
+        click.echo(f"  {path}")
+    if report.skipped:
+        click.echo(f"skipped {plural(len(report.skipped), 'file')} that already existed (left as they were):")
+        for path in report.skipped:
+            click.echo(f"  {path}")
+    if report.rollup is not None:
+        click.echo(f"rolled up: {plural(len(report.rollup.changed), 'note')} updated")
+    elif report.rollup_skipped:
+        click.echo(f"not rolled up: {report.rollup_skipped}")
+    click.echo(f"next: open {directory} in Obsidian (Open folder as vault) and start with Home.md")
+    if report.plan:
+        click.echo(f"      your plan: {report.plan}")
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  vaultkit new plan "Staff Engineer 2027"
+  vaultkit new milestone "Ship the data contracts RFC" --plan "Staff Engineer 2027"
+  vaultkit new journal                      # today's daily note
+  vaultkit new journal --date 2026-11-20
+  vaultkit new review                       # this week's review, e.g. Journal/Weekly/2026-W47.md
+"""
+)
+@click.argument("kind", type=click.Choice(["plan", "milestone", "journal", "review"]))
+@click.argument("title", required=False, metavar="[TITLE]")
+@click.option("--plan", "plan", metavar="NAME", help="The plan a milestone (journal, review) belongs to.")
+@click.option(
+    "--date",
+    "date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The note's date (default: today): the journal's day, the review's week, {{date}} in templates.",
+)
+@vault_option
+def new(kind: str, title: str | None, plan: str | None, date: Any, vault_path: str | None) -> None:
+    """Create a note from the vault's own templates.
+
+    KIND is plan, milestone, journal or review. TITLE is required for plans and milestones; a journal
+    is named by its date in the Daily notes format and folder (.obsidian/daily-notes.json), a review by
+    its week (gggg-[W]ww, ISO weeks by default). Template variables {{title}}, {{date}}, {{time}},
+    {{date:FORMAT}} are rendered; Templater <% %> is left for Templater. A milestone gets
+    `plan: "[[NAME]]"` (--plan, which must be a plan; optional when the vault has one plan). Titles
+    become safe file names; a title that is a path (/, \\, ..) is refused, and an existing note is an
+    error, never overwritten.
+    """
+    from vaultkit.scaffold.create import new_note
+
+    vault = open_vault(vault_path)
+    result = new_note(vault, kind, title, plan=plan, day=date.date() if date is not None else None)
+    click.echo(f"created {result.path}")
+    for warning in result.warnings:
+        click.echo(f"vaultkit: warning: {result.path}: {warning}", err=True)
+
+
+# ---- rollup ----
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  vaultkit rollup              # update properties and dashboards
+  vaultkit rollup --dry-run    # show the diff, write nothing
+  vaultkit rollup --json
+"""
+)
+@click.option("--dry-run", is_flag=True, help="Print a unified diff of what would change; write nothing.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    hidden=True,
+    help="The date status automation writes to `completed` (default: today). For tests and demos.",
+)
+@vault_option
+@json_option
+def rollup(dry_run: bool, today: Any, vault_path: str | None, as_json: bool) -> None:
+    """Write task progress into properties and refresh dashboard blocks.
+
+    Notes whose `type` is plan, milestone or journal get tasks_done, tasks_total and progress (plans also
+    milestones_done and milestones_total); only properties whose value changed are written. A milestone
+    whose tasks are all done becomes `status: done` with `completed: <today>`; reopened, it goes back to
+    in-progress. Managed blocks in any note (plans, milestones, open-tasks, journal; see docs/rollup.md)
+    are re-rendered; nothing else in a note changes. Notes without a type, in the templates folder, or
+    with broken properties are never written. Settings: [rollup] in .vaultkit/config.toml.
+
+    Exit status 1 when a note was skipped for a problem (broken properties, a broken block, a note that
+    kept changing while rollup ran), 0 otherwise, also when nothing needed to change.
+    """
+    from vaultkit.rollup.apply import rollup_vault
+
+    vault = open_vault(vault_path)
+    report = rollup_vault(vault, dry_run=dry_run, today=today.date() if today is not None else None)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        if report.diff:
+            click.echo(report.diff, nl=False)
+        click.echo(report.render())
+    if report.problems:
+        sys.exit(EXIT_PROBLEMS)
+
+
+# ---- import, fix ----
+
+
+@main.command(
+    name="import",
+    epilog="""\b
+Examples:
+  vaultkit import ~/Documents/pdp.md                  # a plan in Plans/
+  vaultkit import ladder.md --split-level 3 --dry-run  # see the notes and repairs first
+  vaultkit import *.md --into Imported --json
+""",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice(["plan", "ladder", "journal"]),
+    help="What the documents are (default: inferred). A ladder is a plan tagged career-ladder.",
+)
+@click.option(
+    "--into",
+    metavar="FOLDER",
+    help="Vault folder for every new note (default: Plans/, Milestones/ or the journal folder, as "
+    "`vaultkit new` uses them). Created if needed; must be inside the vault.",
+)
+@click.option(
+    "--split-level",
+    type=click.IntRange(1, 6),
+    metavar="N",
+    help="Make each heading of level N (and what follows it) a milestone note linked to the plan.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the notes and repairs; write nothing.")
+@vault_option
+@json_option
+def import_(
+    files: tuple[Path, ...],
+    kind: str | None,
+    into: str | None,
+    split_level: int | None,
+    dry_run: bool,
+    vault_path: str | None,
+    as_json: bool,
+) -> None:
+    """Bring existing PDP documents (Markdown or text) into the vault as notes.
+
+    Repairs on the way, each reported with its line: mojibake (UTF-8 read as cp1252 or Mac Roman),
+    unrendered template placeholders ({{date}} becomes the file's date), metadata kept only as YAML
+    comments (`# role: Data Engineer`) made properties, an empty title filled in. Sets type, title and
+    tags; every line of the document is kept. Never overwrites a note: a document whose notes exist
+    already is not imported (the others are). Exit status 1 when a document could not be imported.
+    """
+    from vaultkit.importing.apply import import_files
+
+    if split_level is not None and kind == "journal":
+        raise CliUsageError("--split-level splits a plan into milestones; journals are not split")
+    vault = open_vault(vault_path)
+    results = import_files(vault, files, kind=kind, into=into, split_level=split_level, dry_run=dry_run)
+    if as_json:
+        emit_json({"imported": [r.as_dict() for r in results], "dry_run": dry_run})
+    else:
+        for result in results:
+            if result.error:
+                click.echo(f"vaultkit: {result.error}", err=True)
+                continue
+            for note in result.notes:
+                click.echo(f"{'would create' if dry_run else 'created'} {note.path}  ({note.type})")
+            name = Path(result.source).name
+            for repair in result.repairs:
+                where = f"{name}:{repair.line}" if repair.line else name
+                click.echo(f"  {where}: {repair.kind}: {repair.message}")
+        made = sum(len(r.notes) for r in results if not r.error)
+        done = sum(not r.error for r in results)
+        summary = f"{plural(made, 'note')} from {plural(done, 'document')}"
+        click.echo(f"{summary}; dry run, nothing written" if dry_run else f"{summary} written")
+    if any(r.error for r in results):
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  vaultkit fix --dry-run                  # show what would change in every note
+  vaultkit fix "Plans/My plan.md" --encoding
+  vaultkit fix --placeholders --json
+"""
+)
+@click.argument("notes", nargs=-1, metavar="[NOTE]...")
+@click.option("--encoding", is_flag=True, help="Repair mojibake (UTF-8 read as cp1252 or Mac Roman).")
+@click.option("--placeholders", is_flag=True, help="Fill in unrendered {{date}}, {{time}}, {{title}}.")
+@click.option("--dry-run", is_flag=True, help="Show the diff; write nothing.")
+@vault_option
+@json_option
+def fix(
+    notes: tuple[str, ...],
+    encoding: bool,
+    placeholders: bool,
+    dry_run: bool,
+    vault_path: str | None,
+    as_json: bool,
+) -> None:
+    """Repair notes already in the vault; each change is shown as a unified diff first.
+
+    NOTEs default to every note outside the templates folder; both repairs run when neither flag is
+    given. Property values are changed through the note's properties (only their lines), other lines in
+    place; a note whose properties do not load is left alone unless a placeholder line is what breaks
+    them. Exit status 1 when something was left for you to fix (it is listed).
+    """
+    from vaultkit.importing.apply import fix_notes
+
+    both = not encoding and not placeholders
+    vault = open_vault(vault_path)
+    paths = [resolve_note(vault, n) for n in notes] if notes else None
+    results = fix_notes(
+        vault, paths, encoding=encoding or both, placeholders=placeholders or both, dry_run=dry_run
+    )
+    changed = [r for r in results if r.diff]
+    if as_json:
+        emit_json(
+            {
+                "notes": [r.as_dict() for r in results],
+                "changed": len(changed),
+                "written": sum(r.written for r in results),
+                "dry_run": dry_run,
+            }
+        )
+    else:
+        for result in changed:
+            click.echo(result.diff, nl=False)
+        for result in results:
+            for repair in result.left_alone:
+                click.echo(f"{result.path}:{repair.line or ''}: left alone: {repair.message}")
+            if result.error:
+                click.echo(f"vaultkit: {result.error}", err=True)
+        count = plural(len(changed), "note")
+        click.echo(f"{count} to repair; dry run, nothing written" if dry_run else f"{count} repaired")
+    if any(r.error or r.left_alone for r in results):
+        sys.exit(EXIT_PROBLEMS)

@@ -1,0 +1,417 @@
+"""Turning an existing PDP document into vault notes: the pure core of `vaultkit import` (no I/O).
+
+`plan_import` takes a document's text and returns the notes to write, with every repair it made. Every
+line of the document ends up in a note, changed only by these repairs (each reported with its line):
+
+- mojibake repaired (`vaultkit.markdown.mojibake`); a file that is not UTF-8 at all is decoded as cp1252;
+- template placeholders filled in (`{{date}}` becomes the document's date, `{{title}}` its title);
+- metadata written only as comments in the properties block (`# role: Data Engineer`) recovered as
+  properties; an empty `title:` filled in with the title;
+- `type`, `tags` (and for ladders `level` / `target_level`) set, the way the vault template writes them.
+
+Types. A document is a `plan`, a `journal` entry, or a career `ladder`. A ladder is stored as a plan
+(`type: plan`, tagged `career-ladder`, as the template's Career ladder note) so that it rolls up, shows
+in the plans dashboard and can have milestones: it is a plan whose tasks are a readiness checklist. The
+type is inferred unless given: `type:` or `artifact_type:` properties, "ladder" in the title or file name,
+a date as file name (journal), else plan.
+
+Title: the first heading of level 1 or 2 when it opens the document or is the only one of its level (a
+document with three H1 sections has no title heading), cleaned of Markdown and leading emoji; otherwise
+the file name. Splitting (`split_level`): each heading of that level (except the title heading) and what
+follows it up to the next heading of that level or higher becomes a milestone note (`type: milestone`,
+`plan: "[[Parent]]"`), and the parent keeps a link to it in its place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from vaultkit.errors import NoteError, UnsafePathError
+from vaultkit.importing.repair import (
+    Repair,
+    TemplateContext,
+    fill_empty_property,
+    recover_comment_metadata,
+    repair_placeholders,
+)
+from vaultkit.markdown.mojibake import repair_mojibake
+from vaultkit.markdown.scanner import scan
+from vaultkit.notes.note import Note
+from vaultkit.notes.structure import Heading
+from vaultkit.props.frontmatter import newline_of, split_lines
+from vaultkit.scaffold.moment import ISO_WEEK, WeekRule
+from vaultkit.scaffold.templates import safe_note_name
+
+__all__ = [
+    "KINDS",
+    "ImportPlan",
+    "ImportSettings",
+    "PlannedNote",
+    "clean_heading",
+    "decode_source",
+    "infer_kind",
+    "infer_title",
+    "note_name",
+    "plan_import",
+]
+
+KINDS = ("plan", "ladder", "journal")
+LEVELS = ("junior", "mid", "senior", "staff")
+_DATE_NAME_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MARKUP_RE = re.compile(r"\*\*|__|==|~~|`")
+_WIKILINK_RE = re.compile(r"\[\[([^\[\]|]*?)(?:\|([^\[\]]*))?\]\]")
+_MDLINK_RE = re.compile(r"!?\[([^\[\]]*)\]\([^)]*\)")
+_EMPHASIS_RE = re.compile(r"(?<![\w*])[*_]([^*_]+)[*_](?![\w*])")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSettings:
+    """Where notes go and how dates are written (from the vault's settings; see `scaffold.new_settings`)."""
+
+    plan_folder: str = "Plans"
+    milestone_folder: str = "Milestones"
+    journal_folder: str = "Journal"
+    into: str | None = None  # --into: every note of the import goes there
+    date_format: str = "YYYY-MM-DD"
+    time_format: str = "HH:mm"
+    week: WeekRule = field(default=ISO_WEEK)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedNote:
+    path: str  # vault-relative, `/`-separated, ending in `.md`
+    title: str
+    type: str
+    text: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": self.path, "title": self.title, "type": self.type}
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    source: str
+    kind: str
+    notes: list[PlannedNote] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- decoding
+
+
+def decode_source(data: bytes, source: str) -> tuple[str, list[Repair]]:
+    """A document's text: UTF-8 (a BOM is dropped), else cp1252 or Mac Roman; binary is refused."""
+    if b"\x00" in data[:8192]:
+        raise NoteError("binary file, not a Markdown or text document; nothing imported", source)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    for codec, name in (("cp1252", "Windows cp1252"), ("mac_roman", "Mac Roman")):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return text, [Repair(None, "encoding", f"the file is {name} text, not UTF-8; converted to UTF-8")]
+    raise NoteError("cannot decode the file as text", source)  # pragma: no cover - mac_roman decodes all
+
+
+# ---------------------------------------------------------------------------------------------- titles
+
+
+def clean_heading(text: str) -> str:
+    """A heading's text as a title: Markdown marks, links and leading emoji or bullets removed."""
+    text = _WIKILINK_RE.sub(lambda m: m.group(2) or m.group(1).rsplit("/", 1)[-1], text)
+    text = _MDLINK_RE.sub(lambda m: m.group(1), text)
+    text = _MARKUP_RE.sub("", text)
+    text = _EMPHASIS_RE.sub(lambda m: m.group(1), text)
+    text = re.sub(r"\s+#+\s*$", "", text)  # closing hashes of an ATX heading
+    start = 0
+    while start < len(text) and not (text[start].isalnum() or text[start] in "([\"'“‘"):
+        start += 1
+    return " ".join(text[start:].split()).rstrip(" :")
+
+
+def _title_from_name(stem: str) -> str:
+    if _DATE_NAME_RE.fullmatch(stem):
+        return stem
+    words = " ".join(stem.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:] if words else "Untitled"
+
+
+def _title_heading(headings: tuple[Heading, ...], body: str, first_line: int) -> Heading | None:
+    top = [h for h in headings if h.level <= 2]
+    if not top:
+        return None
+    first = top[0]
+    lines = split_lines(body)
+    first_content = next((i for i, line in enumerate(lines) if line.strip()), None)
+    opens = first_content is not None and first_content + first_line == first.line
+    alone = sum(h.level == first.level for h in headings) == 1
+    return first if (opens or alone) and clean_heading(first.text) else None
+
+
+def infer_title(body: str, stem: str, first_line: int = 1) -> tuple[str, Heading | None]:
+    """(title, the heading it came from or None when it came from the file name `stem`)."""
+    heading = _title_heading(scan(body, first_line).headings, body, first_line)
+    if heading is not None:
+        return clean_heading(heading.text), heading
+    return _title_from_name(stem), None
+
+
+def note_name(title: str) -> str:
+    """A safe note file name (no `.md`) for a title taken from a document: never a path, never empty."""
+    flat = title.replace("/", "-").replace("\\", "-").strip()
+    try:
+        return safe_note_name(flat)
+    except UnsafePathError:
+        return "Untitled"
+
+
+# ---------------------------------------------------------------------------------------------- types
+
+
+def _tag_list(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip().lstrip("#") for v in value if isinstance(v, (str, int)) and str(v).strip()]
+    if isinstance(value, str):
+        return [t.lstrip("#") for t in value.replace(",", " ").split() if t.lstrip("#")]
+    return []
+
+
+def infer_kind(properties: dict[str, object], title: str, stem: str) -> str:
+    """plan, ladder or journal, from the properties, the title and the file name (see the docstring)."""
+    declared = " ".join(str(properties.get(k) or "") for k in ("type", "artifact_type", "kind")).lower()
+    tags = {t.lower() for t in _tag_list(properties.get("tags"))}
+    if "ladder" in declared or "career-ladder" in tags or "ladder" in f"{title} {stem}".lower():
+        return "ladder"
+    if "journal" in declared or _DATE_NAME_RE.fullmatch(stem) or _DATE_NAME_RE.fullmatch(title):
+        return "journal"
+    return "plan"
+
+
+def _set_types(note: Note, kind: str, when: dt.datetime, stem: str) -> list[Repair]:
+    repairs: list[Repair] = []
+    note_type = "journal" if kind == "journal" else "plan"
+    if note.properties.get("type") != note_type:
+        old = note.properties.get("type")
+        note.set_property("type", note_type)
+        repairs.append(Repair(None, "type", f"set to {note_type}" + (f" (was {old!r})" if old else "")))
+    wanted = {"plan": ["pdp"], "ladder": ["pdp", "career-ladder"], "journal": ["journal"]}[kind]
+    current = note.properties.get("tags")
+    tags = _tag_list(current)
+    merged = tags + [t for t in wanted if t.lower() not in {x.lower() for x in tags}]
+    if merged != current:
+        note.set_property("tags", merged)
+        repairs.append(
+            Repair(None, "tags", f"set to {', '.join(merged)}", str(current or ""), ", ".join(merged))
+        )
+    if kind == "ladder":
+        for source, target in (("from_seniority", "level"), ("to_seniority", "target_level")):
+            value = note.properties.get(source)
+            if isinstance(value, str) and value.strip() and not note.properties.get(target):
+                level = value.strip().lower() if value.strip().lower() in LEVELS else value.strip()
+                note.set_property(target, level)
+                repairs.append(Repair(None, "metadata", f"{target} set to {level!r} (from {source})"))
+    if kind == "journal" and not note.properties.get("date"):
+        day = dt.date.fromisoformat(stem) if _DATE_NAME_RE.fullmatch(stem) else when.date()
+        note.set_property("date", day)
+        repairs.append(Repair(None, "metadata", f"date set to {day.isoformat()}"))
+    return repairs
+
+
+# ---------------------------------------------------------------------------------------------- repairs
+
+
+def _repair_encoding(text: str) -> tuple[str, list[Repair]]:
+    """Mojibake repaired line by line; properties lines that would stop loading are kept as they are."""
+    fixed, fixes = repair_mojibake(text)
+    if not fixes:
+        return text, []
+    skipped: set[int] = set()
+    before, after = Note.parse(text), Note.parse(fixed)
+    if after.errors and not before.errors and after.body_line > 1:
+        head = after.body_line - 1  # lines of the properties block
+        lines, fixed_lines = split_lines(text), split_lines(fixed)
+        fixed = "".join(lines[:head] + fixed_lines[head:])
+        skipped = set(range(1, head + 1))
+    repairs = [
+        Repair(
+            f.line, "mojibake", f"{f.before!r} -> {f.after!r} (UTF-8 read as {f.encoding})", f.before, f.after
+        )
+        for f in fixes
+        if f.line not in skipped
+    ]
+    return fixed, repairs
+
+
+def plan_import(
+    text: str,
+    source: str,
+    *,
+    kind: str | None = None,
+    split_level: int | None = None,
+    when: dt.datetime,
+    settings: ImportSettings | None = None,
+    taken: set[str] | None = None,
+) -> ImportPlan:
+    """The notes to write for one document, and every repair made. Raises NoteError when the document
+    cannot become a note (its properties do not load even after the repairs).
+
+    `source` is the document's file name (its stem names the note when there is no title heading);
+    `when` its date (for `{{date}}`); `taken` the lower-case names of notes that exist already (updated
+    with the new ones, so a batch never repeats a name).
+    """
+    settings = settings or ImportSettings()
+    taken = taken if taken is not None else set()
+    stem = source.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem[: -len(".md")] if stem.lower().endswith(".md") else stem.rsplit(".", 1)[0] or stem
+    text = text.removeprefix("\ufeff")
+    text, repairs = _repair_encoding(text)
+    note = Note.parse(text)
+    source_body_line = note.body_line
+    title, title_heading = infer_title(note.body, stem, note.body_line)
+    ctx = TemplateContext(title, when, settings.date_format, settings.time_format, settings.week)
+    if not note.editable:
+        repairs += repair_placeholders(note, ctx)
+        if not note.editable:
+            first = note.errors[0]
+            raise NoteError(f"{first.message}; nothing imported", source, first.line)
+    repairs += recover_comment_metadata(note)
+    repairs += repair_placeholders(note, ctx)
+    repairs += fill_empty_property(note, "title", title)
+    kind = kind or infer_kind(dict(note.properties), title, stem)
+    if kind not in KINDS:
+        raise NoteError(f"unknown type {kind!r} (use one of {', '.join(KINDS)})", source)
+    repairs += _set_types(note, kind, when, stem)
+    folder = settings.into if settings.into is not None else _folder(settings, kind)
+    name = stem if kind == "journal" and _DATE_NAME_RE.fullmatch(stem) else note_name(title)
+    parent_path = _join(folder, name)
+    unique = name.lower() not in taken  # else links to it name its folder, so they cannot mean another
+    taken.add(name.lower())
+    plan = ImportPlan(source, kind)
+    note_type = "journal" if kind == "journal" else "plan"
+    if split_level is not None and kind != "journal":
+        link = f"[[{name}]]" if unique else f"[[{parent_path.removesuffix('.md')}]]"
+        child_folder = settings.into if settings.into is not None else settings.milestone_folder
+        shift = note.body_line - source_body_line  # edits so far were all in the properties block
+        if title_heading is not None:
+            title_heading = Heading(title_heading.level, title_heading.text, title_heading.line + shift)
+        split = _split(note, split_level, title_heading, name, link, child_folder, taken)
+        repairs += [
+            Repair(r.line - shift if r.line else None, r.kind, r.message, r.before, r.after)
+            for r in split.repairs
+        ]
+        plan.notes += split.children
+    plan.notes.insert(0, PlannedNote(parent_path, name, note_type, _final_newline(note.text)))
+    plan.repairs = sorted(repairs, key=lambda r: (r.line is None, r.line or 0))
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------- splitting
+
+
+@dataclass(slots=True)
+class _Split:
+    children: list[PlannedNote] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+
+
+def _section_names(sections: list[tuple[Heading, Heading | None]], parent: str, taken: set[str]) -> list[str]:
+    """A unique note name per section: its heading; `Enclosing - Heading` when the heading repeats in the
+    document (`### Goals` under `# Junior` and `# Senior`); `Parent - Heading` when a note has the name."""
+    base = [note_name(clean_heading(h.text) or "Section") for h, _ in sections]
+    repeated = {b.lower() for b in base if sum(x.lower() == b.lower() for x in base) > 1}
+    names: list[str] = []
+    for (_heading, enclosing), name in zip(sections, base, strict=True):
+        if name.lower() in repeated:
+            prefix = clean_heading(enclosing.text) if enclosing is not None else parent
+            name = note_name(f"{prefix} - {name}")
+        if name.lower() in taken:
+            name = note_name(f"{parent} - {name}")
+        names.append(_unique(name, taken))
+    return names
+
+
+def _split(
+    note: Note,
+    level: int,
+    title_heading: Heading | None,
+    parent: str,
+    parent_link: str,
+    folder: str,
+    taken: set[str],
+) -> _Split:
+    """Move each section at heading `level` into a milestone note; the parent keeps a link in its place."""
+    if not 1 <= level <= 6:
+        raise NoteError(f"--split-level must be 1 to 6, not {level}")
+    result = _Split()
+    headings = [h for h in note.headings if h != title_heading]
+    lines = split_lines(note.text)
+    newline = newline_of(note.text)
+    sections: list[tuple[Heading, Heading | None]] = []
+    for index, heading in enumerate(headings):
+        if heading.level == level:
+            enclosing = next((h for h in reversed(headings[:index]) if h.level < level), None)
+            sections.append((heading, enclosing))
+    if not sections:
+        result.repairs.append(Repair(None, "split", f"no heading of level {level}; nothing split"))
+        return result
+    boundaries = sorted(h.line for h in note.headings if h.level <= level)
+    names = _section_names(sections, parent, taken)
+    replaced: dict[int, tuple[int, str]] = {}  # 0-based first line -> (end, link line)
+    for (heading, _enclosing), name in zip(sections, names, strict=True):
+        start = heading.line - 1
+        end = next((b - 1 for b in boundaries if b > heading.line), len(lines))
+        child = Note.parse(_final_newline("".join(lines[start:end])))
+        child.set_property("type", "milestone")
+        child.set_property("plan", parent_link)
+        child.set_property("tags", ["milestone"])
+        path = _join(folder, name)
+        result.children.append(PlannedNote(path, name, "milestone", child.text))
+        replaced[start] = (end, f"- [[{name}]]{newline}")
+        result.repairs.append(
+            Repair(heading.line, "split", f"section {clean_heading(heading.text)!r} moved to {path}")
+        )
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if index in replaced:
+            end, link = replaced[index]
+            if out and not out[-1].endswith(("\n", "\r")):
+                out[-1] += newline
+            out.append(link)
+            index = end
+            if index < len(lines) and index not in replaced and lines[index].strip():
+                out.append(newline)  # a blank line between the links and what follows
+        else:
+            out.append(lines[index])
+            index += 1
+    note.replace_text("".join(out))
+    return result
+
+
+def _folder(settings: ImportSettings, kind: str) -> str:
+    return settings.journal_folder if kind == "journal" else settings.plan_folder
+
+
+def _join(folder: str, name: str) -> str:
+    folder = folder.strip("/")
+    return f"{folder}/{name}.md" if folder else f"{name}.md"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate.lower() in taken:
+        candidate = f"{name} {number}"
+        number += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _final_newline(text: str) -> str:
+    return text if not text or text.endswith(("\n", "\r")) else text + newline_of(text)

@@ -1,0 +1,63 @@
+"""Managed blocks in summary notes: find their markers and splice fresh text between them. Pure.
+
+A user puts `<!-- vaultkit:begin KIND ARGS -->` and `<!-- vaultkit:end -->` lines in any note; rollup
+replaces only the lines between them. HTML comments are invisible in Obsidian's reading view, so the
+markers stay out of the way, and they survive every editor. Kinds:
+
+    plans                       every plan: status, progress bar, tasks, milestones, next milestone
+    milestones [plan="[[X]]"]   milestones (of one plan): plan, due date, status, progress
+    open-tasks [plan="[[X]]"] [limit=N]
+                                open tasks grouped by note, soonest 📅 due first, linked to their heading;
+                                the first N (default 50), then a line saying how many are left out
+    journal [limit=N]           the latest journal entries with their done/total
+
+Output is plain Markdown, deterministic (stable sorts, no timestamps), and never contains a checkbox, so a
+summary never counts the tasks it lists. A marker inside code or a `%%comment%%` is not a marker. Anything
+this module cannot read (unknown kind, bad argument, a begin without an end) is left untouched and reported
+by `block_problems`, which `vaultkit check` and `vaultkit rollup` show. The text itself comes from
+`summary_render`.
+"""
+
+from __future__ import annotations
+
+from vaultkit.markdown.blocks import KINDS, Block, block_problems, parse_blocks
+from vaultkit.props.frontmatter import newline_of, split_lines
+from vaultkit.rollup.render import SummaryData, SummaryNote, render_block
+
+__all__ = [
+    "KINDS",
+    "Block",
+    "SummaryData",
+    "SummaryNote",
+    "apply_blocks",
+    "block_problems",
+    "parse_blocks",
+    "render_block",
+]
+
+def apply_blocks(body: str, data: SummaryData, source: str, first_line: int = 1) -> tuple[str, list[str]]:
+    """`body` with every well-formed block re-rendered, and the specs of the blocks whose text changed.
+
+    Only lines strictly between a begin and its end marker are replaced; everything else, markers
+    included, stays byte for byte. The block text is framed by blank lines and uses the note's line ends.
+    """
+    blocks, _ = parse_blocks(body, first_line)
+    if not blocks:
+        return body, []
+    lines = split_lines(body)
+    newline = newline_of(body)
+    out: list[str] = []
+    changed: list[str] = []
+    position = 0
+    for block in blocks:
+        out += lines[position : block.begin + 1]
+        if not out[-1].endswith(("\n", "\r")):  # cannot happen for a begin marker; be safe anyway
+            out[-1] += newline
+        rendered = render_block(block.kind, dict(block.args), data, source).replace("\n", newline)
+        inner = newline + rendered + newline + newline
+        if inner != "".join(lines[block.begin + 1 : block.end]):
+            changed.append(block.spec)
+        out.append(inner)
+        position = block.end
+    out += lines[position:]
+    return "".join(out), changed

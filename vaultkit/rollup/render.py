@@ -1,0 +1,316 @@
+"""Rendering of managed blocks: the Markdown each block kind holds. Pure.
+
+`summary` finds the blocks and splices them; this module only turns vault data into text. Output is
+plain Markdown that reads well as text too: tables with text progress bars (`▰▰▰▰▰▰▱▱▱▱ 60%`), nested
+lists, `[[links]]`. It is deterministic (every sort has a final tie-break on the path, no timestamps) and
+never contains a checkbox, so a summary never counts the tasks it lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from vaultkit.notes.links import linked_targets
+from vaultkit.notes.progress import NoteFacts, PlanProgress, milestone_done, progress_bar
+from vaultkit.notes.tasks import Task, TaskCounts
+
+__all__ = ["SummaryData", "SummaryNote", "first_open_due", "render_block"]
+
+_DATE_IN_NAME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_LINK_UNSAFE_RE = re.compile(r"[\[\]|#^]+")
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+
+class SummaryNote(NoteFacts, Protocol):
+    """What rendering needs of a note: aggregation's facts plus its title and tasks (rollup's `NoteView`
+    and a `NoteRecord` have it)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def tasks(self) -> tuple[Task, ...]: ...
+
+
+OpenDues = Callable[[Sequence[SummaryNote]], Mapping[str, dt.date | None]]
+"""The earliest 📅 due date of each given note's open tasks (None: none has one), all at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryData:
+    """Everything blocks are rendered from: the notes (templates left out), plan progress, link resolution.
+
+    `open_dues` lets an open-tasks block order notes without reading their tasks (rollup answers from the
+    vault index); without it the dates come from each note's tasks, which is the reference.
+    """
+
+    notes: Mapping[str, SummaryNote]
+    plans: Mapping[str, PlanProgress]
+    resolve: Callable[[str, str], str | None]
+    done_statuses: frozenset[str] = frozenset({"done", "complete", "completed"})
+    bar_width: int = 10
+    journal_limit: int = 10
+    open_tasks_limit: int = 50
+    due_key: str = "due"
+    date_key: str = "date"
+    open_dues: OpenDues | None = None
+
+
+# ---------------------------------------------------------------------------------------------- rendering
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split()) or "—"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def _sort_name(note: SummaryNote) -> tuple[str, str]:
+    return (note.title.casefold(), note.path)
+
+
+def _link(data: SummaryData, path: str, source: str, heading: str | None = None) -> str:
+    """`[[Name]]`, or `[[folder/Name]]` when the bare name would resolve elsewhere from `source`."""
+    note = data.notes.get(path)
+    name = note.title if note is not None else path.rsplit("/", 1)[-1].removesuffix(".md")
+    if data.resolve(name, source) != path:
+        name = path.removesuffix(".md")
+    if heading:
+        clean = " ".join(_LINK_UNSAFE_RE.sub(" ", heading).split())
+        if clean:
+            name = f"{name}#{clean}"
+    return f"[[{name}]]"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _bar(data: SummaryData, counts: TaskCounts) -> str:
+    return progress_bar(counts.progress, data.bar_width)
+
+
+def _fraction(counts: TaskCounts) -> str:
+    return f"{counts.done}/{counts.total}"
+
+
+def _due_key(data: SummaryData, note: SummaryNote) -> tuple[int, dt.date, str, str]:
+    due = _as_date(note.properties.get(data.due_key))
+    return (due is None, due or dt.date.min, *_sort_name(note))
+
+
+def _resolve_plan(data: SummaryData, args: Mapping[str, str], source: str) -> tuple[str | None, str]:
+    """(plan path, message when the `plan` argument does not name a plan)."""
+    value = args.get("plan") or ""
+    target = linked_targets(value)[0]
+    path = data.resolve(target, source)
+    if path is None or path not in data.notes:
+        return None, f"No note [[{target}]] in this vault."
+    if path not in data.plans:
+        return None, f"{_link(data, path, source)} is not a plan (it has no `type: plan`)."
+    return path, ""
+
+
+def _render_plans(data: SummaryData, source: str) -> list[str]:
+    rows = []
+    for path in sorted(data.plans, key=lambda p: _sort_name(data.notes[p])):
+        plan = data.plans[path]
+        note = data.notes[path]
+        pending = [
+            data.notes[m]
+            for m in plan.milestones
+            if not milestone_done(
+                data.notes[m].properties.get("status"), data.notes[m].counts, data.done_statuses
+            )
+        ]
+        upcoming = "—"
+        if pending:
+            first = min(pending, key=lambda n: _due_key(data, n))
+            due = _as_date(first.properties.get(data.due_key))
+            upcoming = _link(data, first.path, source) + (f" ({due.isoformat()})" if due else "")
+        rows.append(
+            [
+                _link(data, path, source),
+                _text(note.properties.get("status")),
+                _bar(data, plan.counts),
+                _fraction(plan.counts),
+                f"{plan.milestones_done}/{plan.milestones_total}",
+                upcoming,
+            ]
+        )
+    if not rows:
+        return ["No plans yet (a plan is a note with `type: plan`)."]
+    return _table(["Plan", "Status", "Progress", "Tasks", "Milestones", "Next milestone"], rows)
+
+
+def _render_milestones(data: SummaryData, args: Mapping[str, str], source: str) -> list[str]:
+    headers = ["Milestone", "Plan", "Due", "Status", "Progress", "Tasks"]
+    if args.get("plan") is not None:
+        plan_path, message = _resolve_plan(data, args, source)
+        if plan_path is None:
+            return [message]
+        members = [data.notes[m] for m in data.plans[plan_path].milestones]
+        headers.remove("Plan")
+    else:
+        members = [n for n in data.notes.values() if n.type == "milestone"]
+    rows = []
+    for note in sorted(members, key=lambda n: _due_key(data, n)):
+        due = note.properties.get(data.due_key)
+        due_date = _as_date(due)
+        row = [
+            _link(data, note.path, source),
+            due_date.isoformat() if due_date else _text(due),
+            _text(note.properties.get("status")),
+            _bar(data, note.counts),
+            _fraction(note.counts),
+        ]
+        if "Plan" in headers:
+            targets = [data.resolve(t, note.path) for t in linked_targets(note.properties.get("plan"))]
+            plans = list(dict.fromkeys(p for p in targets if p is not None and p in data.plans))
+            row.insert(1, ", ".join(_link(data, p, source) for p in plans))
+        rows.append(row)
+    if not rows:
+        return ["No milestones yet (a milestone is a note with `type: milestone` and a `plan` link)."]
+    return _table(headers, rows)
+
+
+def _task_text(task: Task) -> str:
+    text = task.text or "(no text)"
+    return "\\" + text if text.startswith("[") else text  # never let a listed task become a checkbox
+
+
+def first_open_due(tasks: Iterable[Task]) -> dt.date | None:
+    """The earliest 📅 due date of the open tasks: where a note stands in an open-tasks block."""
+    return min((t.due for t in tasks if t.open and t.due is not None), default=None)
+
+
+def _open_task_notes(data: SummaryData, args: Mapping[str, str], source: str) -> list[SummaryNote] | str:
+    """The notes an open-tasks block draws from (those with open tasks), or why there are none to draw."""
+    notes: Iterable[SummaryNote] = data.notes.values()
+    if args.get("plan") is not None:
+        plan_path, message = _resolve_plan(data, args, source)
+        if plan_path is None:
+            return message
+        wanted = {plan_path, *data.plans[plan_path].milestones}
+        notes = (n for n in notes if n.path in wanted)
+    return [n for n in notes if n.counts.open]
+
+
+def _more_line(tasks: int, notes: int, limit: int) -> str:
+    """The last line of a cut open-tasks block: how much it leaves out, and why."""
+    task_word = "task" if tasks == 1 else "tasks"
+    note_word = "note" if notes == 1 else "notes"
+    return f"… and {tasks} more open {task_word} in {notes} {note_word} not shown (limit={limit})."
+
+
+def _render_open_tasks(data: SummaryData, args: Mapping[str, str], source: str) -> list[str]:
+    """At most `limit` open tasks: notes by their soonest due task, then each note's tasks by due date.
+
+    Only the notes shown are asked for their tasks (a large vault holds hundreds of thousands): the order
+    of notes needs each note's earliest due date alone (`data.open_dues`), and a bounded heap keeps the
+    first `limit` notes, which always hold the first `limit` tasks. Task counts say what is left out.
+    """
+    notes = _open_task_notes(data, args, source)
+    if isinstance(notes, str):
+        return [notes]
+    if not notes:
+        return ["No open tasks."]
+    limit = int(args.get("limit") or data.open_tasks_limit)
+    dues = data.open_dues(notes) if data.open_dues is not None else {}
+
+    def order(note: SummaryNote) -> tuple[bool, dt.date, str, str]:
+        due = dues[note.path] if data.open_dues is not None else first_open_due(note.tasks)
+        return (due is None, due or dt.date.min, *_sort_name(note))
+
+    out: list[str] = []
+    shown = whole = 0
+    for note in heapq.nsmallest(limit, notes, key=order):
+        tasks = sorted(
+            (t for t in note.tasks if t.open), key=lambda t: (t.due is None, t.due or dt.date.min, t.line)
+        )
+        out.append(f"- {_link(data, note.path, source)}")
+        for task in tasks[: limit - shown]:
+            where = f" ({_link(data, note.path, source, task.heading[-1])})" if task.heading else ""
+            out.append(f"  - {_task_text(task)}{where}")
+        whole += len(tasks) <= limit - shown
+        shown += min(len(tasks), limit - shown)
+        if shown >= limit:
+            break
+    left = sum(n.counts.open for n in notes) - shown
+    if left > 0:
+        out += ["", _more_line(left, len(notes) - whole, limit)]
+    return out
+
+
+def _journal_date(data: SummaryData, note: SummaryNote) -> dt.date | None:
+    found = _as_date(note.properties.get(data.date_key))
+    if found is None:
+        match = _DATE_IN_NAME_RE.search(note.title)
+        if match:
+            found = _as_date(match.group(0))
+    return found
+
+
+def _render_journal(data: SummaryData, args: Mapping[str, str], source: str) -> list[str]:
+    limit = int(args.get("limit") or data.journal_limit)
+    entries = [(_journal_date(data, n), n) for n in data.notes.values() if n.type == "journal"]
+    entries.sort(key=lambda e: (e[0] is not None, e[0] or dt.date.min, e[1].path), reverse=True)
+    rows = [
+        [
+            _link(data, note.path, source),
+            day.isoformat() if day else "",
+            _bar(data, note.counts),
+            _fraction(note.counts),
+        ]
+        for day, note in entries[:limit]
+    ]
+    if not rows:
+        return ["No journal entries yet (a journal entry is a note with `type: journal`)."]
+    return _table(["Entry", "Date", "Progress", "Tasks"], rows)
+
+
+def render_block(kind: str, args: Mapping[str, str], data: SummaryData, source: str) -> str:
+    """The Markdown a block should hold (without the markers), lines joined by `\\n`, no final newline.
+
+    `source` is the vault-relative path of the note holding the block (links resolve from there).
+    """
+    if kind == "plans":
+        lines = _render_plans(data, source)
+    elif kind == "milestones":
+        lines = _render_milestones(data, args, source)
+    elif kind == "open-tasks":
+        lines = _render_open_tasks(data, args, source)
+    elif kind == "journal":
+        lines = _render_journal(data, args, source)
+    else:
+        raise ValueError(f"unknown block kind {kind!r}")
+    return "\n".join(lines)

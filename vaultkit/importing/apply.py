@@ -18,12 +18,12 @@ template was used. Formats come from the vault's Obsidian settings (see `scaffol
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vaultkit.diffs import unified_diff
 from vaultkit.errors import ConflictError, NoteError, UnsafePathError
 from vaultkit.fileio import atomic_write, ensure_inside, read_bytes
 from vaultkit.importing.plan import ImportPlan, ImportSettings, PlannedNote, decode_source, plan_import
@@ -188,15 +188,6 @@ def _write(vault: Vault, plan: ImportPlan, dry_run: bool) -> None:
 # ---------------------------------------------------------------------------------------------- fix
 
 
-def _diff(path: str, before: str, after: str) -> str:
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-    )
-    return "".join(
-        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
-    )
-
-
 def _may_need_fix(vault: Vault, path: str, *, encoding: bool, placeholders: bool) -> bool:
     """False only where `fix_notes` would find nothing to do: a note without errors (a note with errors
     is always reported), without `{{` or `<%` (every placeholder pattern starts so), and whose text the
@@ -262,7 +253,7 @@ def fix_notes(
             result.repairs += repair_placeholders(note, ctx)
         if note.text == before and not result.repairs:
             continue
-        result.diff = _diff(path, before, note.text)
+        result.diff = unified_diff(path, before, note.text)
         results.append(result)
         if dry_run or note.text == before:
             continue

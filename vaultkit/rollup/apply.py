@@ -14,20 +14,19 @@ same way. After `MAX_PASSES` passes a note that keeps changing is skipped and re
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vaultkit.config import CONFIG_PATH
+from vaultkit.diffs import unified_diff
 from vaultkit.errors import ConflictError, NoteError, Problem, UnsafePathError
 from vaultkit.fileio import read_bytes
 from vaultkit.index.rows import MARKER
 from vaultkit.notes.note import Note, decode_note
 from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
-from vaultkit.props.frontmatter import split_lines
 from vaultkit.rollup.dashboards import SummaryData, apply_blocks, parse_blocks
 from vaultkit.rollup.model import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
 from vaultkit.rollup.render import SummaryNote, first_open_due
@@ -276,7 +275,7 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
     done = set(outcomes) | {skip.path for skip in report.skipped}
     report.unchanged = sum(1 for path in candidates if path not in done)
     if dry_run:
-        report.diff = "".join(_diff(path, *previews[path]) for path in sorted(previews))
+        report.diff = "".join(unified_diff(path, *previews[path]) for path in sorted(previews))
     elif report.changed:
         vault.refresh()
     return report
@@ -446,8 +445,3 @@ def _merge(outcomes: dict[str, NoteChange], change: NoteChange, dry_run: bool) -
         known.blocks += [b for b in change.blocks if b not in known.blocks]
 
 
-def _diff(path: str, before: str, after: str) -> str:
-    old = [line.rstrip("\r\n") for line in split_lines(before)]
-    new = [line.rstrip("\r\n") for line in split_lines(after)]
-    lines = difflib.unified_diff(old, new, f"a/{path}", f"b/{path}", lineterm="")
-    return "".join(line + "\n" for line in lines)

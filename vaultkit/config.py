@@ -8,6 +8,9 @@ cancelled = ["-"]        # status characters that mean cancelled (left out of to
 
 [milestones]
 done_statuses = ["done", "complete", "completed"]
+
+[scanner]
+engine = "auto"          # "oracle": read every note with markdown-it-py (if you suspect the fast scanner)
 ```
 
 Later sections (`[rollup]`, `[notion]`) are read by the modules that own them through `Config.section`.
@@ -33,6 +36,8 @@ class Config:
     statuses: TaskStatuses = field(default_factory=TaskStatuses)
     milestone_done_statuses: frozenset[str] = frozenset({"done", "complete", "completed"})
     raw: dict[str, Any] = field(default_factory=dict)
+    #: `[scanner] engine` ("auto" or "oracle"), None when not set (`$VAULTKIT_SCANNER` or "auto" then).
+    scanner_engine: str | None = None
 
     def section(self, name: str) -> dict[str, Any]:
         value = self.raw.get(name, {})
@@ -74,4 +79,10 @@ def load_config(vault_root: Path) -> Config:
     done_statuses = milestones.get("done_statuses", ["done", "complete", "completed"])
     if not isinstance(done_statuses, list) or not all(isinstance(v, str) for v in done_statuses):
         raise VaultError(f"{path}: [milestones] done_statuses must be a list of strings")
-    return Config(TaskStatuses(done, cancelled), frozenset(s.lower() for s in done_statuses), raw)
+    scanner = _table(raw, "scanner", path)
+    engine = scanner.get("engine")
+    if engine is not None and engine not in ("auto", "oracle"):
+        raise VaultError(f'{path}: [scanner] engine must be "auto" or "oracle", not {engine!r}')
+    return Config(
+        TaskStatuses(done, cancelled), frozenset(s.lower() for s in done_statuses), raw, scanner_engine=engine
+    )

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultkit.config import Config, load_config
+from vaultkit.config import CONFIG_PATH, Config, load_config
 from vaultkit.errors import VaultError
 from vaultkit.fileio import ensure_inside
 from vaultkit.notes.links import LinkIndex, Resolution
@@ -87,6 +87,10 @@ class Vault:
         if not self.root.is_dir():
             raise VaultError(f"{self.root}: not a folder (pass --vault PATH or set VAULTKIT_VAULT)")
         self.config = config if config is not None else load_config(self.root)
+        if self.config.scanner_engine is not None:
+            from vaultkit.markdown.scanner import set_engine
+
+            set_engine(self.config.scanner_engine, f"{self.root / CONFIG_PATH}: [scanner] engine")
         self.templates = templates_folder(self.root)
         self._paths, self._others = walk(self.root)
 

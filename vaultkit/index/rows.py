@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 from vaultkit.errors import NoteError, Problem
 from vaultkit.markdown.findings import TextFinding
-from vaultkit.notes.tasks import TaskCounts, TaskStatuses
+from vaultkit.notes.tasks import TASK_ROW_STATE, TaskCounts, TaskStatuses
 
 if TYPE_CHECKING:  # the parsing modules load markdown-it and PyYAML: only when a note is parsed
+    from vaultkit.markdown.scanner import FastDetail
     from vaultkit.notes.links import Link
     from vaultkit.notes.record import NoteRecord
     from vaultkit.notes.structure import Heading
@@ -429,16 +430,16 @@ def summary_parts(
 
         fast = note_summary(path, data, statuses)
         if fast is not None:
-            title, kind, counts, props, problems, has_frontmatter = fast
+            done, open_, cancelled = fast.counts
             return (
-                title,
-                kind,
-                counts[0],
-                counts[1],
-                counts[2],
-                _flags(has_frontmatter, is_template, data),
-                encode(props) if props else None,
-                encode(_problem_rows(problems)) if problems else None,
+                fast.title,
+                fast.type,
+                done,
+                open_,
+                cancelled,
+                _flags(fast.has_properties, is_template, data),
+                encode(fast.properties) if fast.properties else None,
+                encode(_problem_rows(fast.problems)) if fast.problems else None,
             )
     return parts_of_record(_record(path, data, reason, statuses, is_template), data)
 
@@ -472,36 +473,36 @@ def full_parts(
 
 
 def _fast_parts(
-    fast: Any, data: bytes, is_template: bool, findings: tuple[TextFinding, ...]
+    fast: FastDetail, data: bytes, is_template: bool, findings: tuple[TextFinding, ...]
 ) -> tuple[SummaryParts, Detail]:
     """`full_parts` from what `fastscan.fast_detail` read: the same values, joined as `NoteRecord.from_note`
     joins them (links in properties first, then the body's; the `tags` property, then the body's tags)."""
     from vaultkit.notes.structure import note_tags
 
-    title, kind, props, problems, present, body, property_links = fast
-    tasks, headings, links, tags, placeholders = body
+    props = fast.properties
+    tasks = fast.body.tasks
     done = cancelled = 0
     for task in tasks:
-        state = task[2]
+        state = task[TASK_ROW_STATE]
         if state == "done":
             done += 1
         elif state == "cancelled":
             cancelled += 1
     parts: SummaryParts = (
-        title,
-        kind,
+        fast.title,
+        fast.type,
         done,
         len(tasks) - done - cancelled,
         cancelled,
-        _flags(present, is_template, data),
+        _flags(fast.has_properties, is_template, data),
         encode(props) if props else None,
-        encode(_problem_rows(problems)) if problems else None,
+        encode(_problem_rows(fast.problems)) if fast.problems else None,
     )
     outline: Outline = (
-        tuple(headings),
-        tuple(property_links + links),
-        note_tags(props.get("tags"), tags),
-        tuple(placeholders),
+        tuple(fast.body.headings),
+        tuple(fast.property_links + fast.body.links),
+        note_tags(props.get("tags"), fast.body.tags),
+        tuple(fast.body.placeholders),
         findings,
     )
     return parts, (tuple(tasks), outline)

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from vaultkit.errors import VaultError
 from vaultkit.markdown._fast import scan as fast
 from vaultkit.markdown._fast.blockrules import UndecidedError
+from vaultkit.markdown._fast.scan import FastDetail, FastSummary
 from vaultkit.notes.structure import Structure
 from vaultkit.notes.tasks import DEFAULT_STATUSES, TaskStatuses
 
@@ -34,6 +35,8 @@ __all__ = [
     "ENV_VAR",
     "Engine",
     "EngineCounts",
+    "FastDetail",
+    "FastSummary",
     "UndecidedError",
     "code_lines",
     "current_engine",
@@ -148,7 +151,7 @@ def code_lines(body: str, *, engine: Engine | None = None) -> set[int]:
 
 def note_summary(
     path: str, data: bytes, statuses: TaskStatuses, *, engine: Engine | None = None
-) -> tuple[Any, ...] | None:
+) -> FastSummary | None:
     """(title, type, (done, open, cancelled), properties, problems, has properties) of a note file's
     bytes, without building a `Note`; None where the caller must build one (binary or non-UTF-8 files, or
     the `oracle` engine, whose `Note` reads its body through `scan`)."""
@@ -164,7 +167,7 @@ def note_summary(
 
 def note_detail(
     path: str, data: bytes, statuses: TaskStatuses, *, engine: Engine | None = None
-) -> tuple[Any, ...] | None:
+) -> FastDetail | None:
     """What a note's full record holds, as rows (title, type, properties, problems, has properties, the
     body's rows, the properties' links), without building a `Note`; None where the caller must build one
     (binary or non-UTF-8 files, bodies the fast scanner declines, or the `oracle` engine)."""

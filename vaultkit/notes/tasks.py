@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-__all__ = ["Task", "TaskCounts", "TaskStatuses", "parse_task_fields"]
+__all__ = ["TASK_ROW_STATE", "Task", "TaskCounts", "TaskStatuses", "parse_task_fields"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,3 +201,8 @@ class TaskCounts:
 def _round_half_up(numerator: int, denominator: int) -> int:
     """round(numerator / denominator) with halves rounded up (Python's round() goes to even: 12.5 -> 12)."""
     return (2 * numerator + denominator) // (2 * denominator)
+
+
+#: Where `state` stands in a task row (a tuple of `Task`'s fields in order, `Task(*row)`), as the index
+#: and the fast scanner keep tasks: derived from the class, so a new field cannot shift it unnoticed.
+TASK_ROW_STATE = [f.name for f in fields(Task)].index("state")

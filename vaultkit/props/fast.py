@@ -17,14 +17,16 @@ import re
 from functools import cache
 from typing import Any, Final
 
-__all__ = ["fast_properties"]
+__all__ = ["YAML_TAG_PREFIX", "fast_properties"]
 
 _KEY_RE: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+)*):(?: +(.*))?")
 _ITEM_RE: Final = re.compile(r"( *)-(?: +(.*))?")
 _INDICATORS: Final = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # Characters yaml_safe protects or that YAML treats specially anywhere in a value.
 _AVOID: Final = ("{{", "<%", "\x85", "\u2028", "\u2029", "\ue085", "\ue028", "\ue029", "\ufeff", "\t")
-_STR: Final = "tag:yaml.org,2002:str"
+#: The prefix of every YAML core-schema tag (`tag:yaml.org,2002:int`, ...).
+YAML_TAG_PREFIX: Final = "tag:yaml.org,2002:"
+_STR: Final = YAML_TAG_PREFIX + "str"
 
 
 # yaml_safe's implicit resolvers (YAML 1.2 core schema plus timestamps), in the order it adds them, so plain
@@ -50,7 +52,7 @@ for _tag, _pattern, _first in (
     ("timestamp", _TIMESTAMP_RE, list("0123456789")),
 ):
     for _char in _first:
-        RESOLVERS.setdefault(_char, []).append(("tag:yaml.org,2002:" + _tag, _pattern))
+        RESOLVERS.setdefault(_char, []).append((YAML_TAG_PREFIX + _tag, _pattern))
 _DATE_RE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2}):([0-9]{2}))?")
 
 
@@ -73,7 +75,7 @@ def _yaml() -> tuple[Any, Any]:
 
 def _construct(tag: str, text: str) -> Any:
     """The value yaml_safe's constructor builds (the common cases here; the rest through PyYAML)."""
-    kind = tag[18:]
+    kind = tag.removeprefix(YAML_TAG_PREFIX)
     if kind == "null":
         return None
     if kind == "bool":

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from vaultkit.markdown._fast.blockrules import UndecidedError
 from vaultkit.markdown._fast.blocks import _Blocks, parse_blocks
@@ -34,6 +34,8 @@ from vaultkit.notes.tasks import DEFAULT_STATUSES, Task, TaskStatuses
 from vaultkit.props.fast import fast_properties
 
 __all__ = [
+    "FastDetail",
+    "FastSummary",
     "UndecidedError",
     "code_lines",
     "count_tasks",
@@ -203,7 +205,15 @@ def header_lines(text: str) -> list[str]:
     return lines
 
 
-_Summary = tuple[str, str | None, tuple[int, int, int], dict[str, Any], tuple[Any, ...], bool]
+class FastSummary(NamedTuple):
+    """What `fast_summary` reads of a note file: all that `status` and plan progress need."""
+
+    title: str
+    type: str | None
+    counts: tuple[int, int, int]  # (done, open, cancelled)
+    properties: dict[str, Any]
+    problems: tuple[Any, ...]  # the properties' errors, then their warnings
+    has_properties: bool
 
 
 def _is_fence(line: str) -> bool:
@@ -213,7 +223,7 @@ def _is_fence(line: str) -> bool:
 
 def _plain_summary(
     path: str, data: bytes, statuses: TaskStatuses, hints: int, count_body: CountBody
-) -> _Summary | None:
+) -> FastSummary | None:
     """`fast_summary` of a note without CR or NUL whose properties `fast_properties` reads, from its lines
     decoded one by one; None to take the general path. Splitting the UTF-8 bytes and decoding each line
     costs a fraction of decoding the whole note (four bytes a character once it holds an emoji) and
@@ -226,7 +236,7 @@ def _plain_summary(
         counts = _count_lines(body, statuses, hints)
     except UndecidedError:
         counts = count_body("\n".join(body), body_line, statuses)
-    return title_of(path), _kind(props), counts, props, (), present
+    return FastSummary(title_of(path), _kind(props), counts, props, (), present)
 
 
 def _plain_split(
@@ -269,7 +279,7 @@ CountBody = Callable[[str, int, TaskStatuses], tuple[int, int, int]]
 YAML_READS: Final[list[int]] = [0]
 
 
-def fast_summary(path: str, data: bytes, statuses: TaskStatuses, count_body: CountBody) -> _Summary | None:
+def fast_summary(path: str, data: bytes, statuses: TaskStatuses, count_body: CountBody) -> FastSummary | None:
     """(title, type, counts, properties, problems, has properties) of a note file, or None to use the
     reference path (binary or non-UTF-8 files). `count_body` counts a body the block scanner declines."""
     if data.find(b"\x00", 0, 8192) >= 0:
@@ -288,7 +298,7 @@ def fast_summary(path: str, data: bytes, statuses: TaskStatuses, count_body: Cou
         counts = count_tasks(body, statuses, hints)
     except UndecidedError:
         counts = count_body(body, body_line, statuses)
-    return title_of(path), _kind(props), counts, props, problems, present
+    return FastSummary(title_of(path), _kind(props), counts, props, problems, present)
 
 
 def _split(
@@ -327,11 +337,19 @@ def _hints(data: bytes) -> int:
     )
 
 
-# (title, type, properties, problems, has properties, the body's rows, the properties' links as rows)
-_Detail = tuple[str, str | None, dict[str, Any], tuple[Any, ...], bool, Rows, list[LinkRow]]
+class FastDetail(NamedTuple):
+    """What `fast_detail` reads of a note file: what its full record holds, as rows."""
+
+    title: str
+    type: str | None
+    properties: dict[str, Any]
+    problems: tuple[Any, ...]  # the properties' errors, then their warnings
+    has_properties: bool
+    body: Rows  # the body's tasks, headings, links, tags and placeholders
+    property_links: list[LinkRow]
 
 
-def fast_detail(path: str, data: bytes, statuses: TaskStatuses) -> _Detail | None:
+def fast_detail(path: str, data: bytes, statuses: TaskStatuses) -> FastDetail | None:
     """What `NoteRecord.from_note` reads of a note file, as rows, or None to use the reference path
     (binary or non-UTF-8 files, and bodies the block scanner declines).
 
@@ -355,10 +373,11 @@ def fast_detail(path: str, data: bytes, statuses: TaskStatuses) -> _Detail | Non
         rows = walk(_parse(body, None, hints), body_line, statuses)
     except UndecidedError:
         return None
-    return title_of(path), _kind(props), props, problems, present, rows, property_link_rows(linked)
+    links = property_link_rows(linked)
+    return FastDetail(title_of(path), _kind(props), props, problems, present, rows, links)
 
 
-def _plain_detail(path: str, data: bytes, statuses: TaskStatuses, hints: int) -> _Detail | None:
+def _plain_detail(path: str, data: bytes, statuses: TaskStatuses, hints: int) -> FastDetail | None:
     """`fast_detail` of a note without CR or NUL whose properties `fast_properties` reads, from its lines
     decoded one by one (see `_plain_summary`); None to take the general path."""
     linked: list[tuple[str, int, str]] = []
@@ -367,4 +386,4 @@ def _plain_detail(path: str, data: bytes, statuses: TaskStatuses, hints: int) ->
         return None
     body, body_line, props, present = split
     rows = walk(_parse_lines(body, None, hints), body_line, statuses)
-    return title_of(path), _kind(props), props, (), present, rows, property_link_rows(linked)
+    return FastDetail(title_of(path), _kind(props), props, (), present, rows, property_link_rows(linked))

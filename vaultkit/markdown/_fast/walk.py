@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from vaultkit.markdown._fast.blockrules import MD_TRIM_CHARS
 from vaultkit.markdown._fast.blocks import _Blocks
@@ -35,7 +35,14 @@ TaskRow = tuple[
 #: A heading's fields in `Heading`'s order: level, text, line.
 HeadingRow = tuple[int, str, int]
 #: (tasks, headings, links, tags, placeholders): a `markdown.Structure` as rows.
-Rows = tuple[list[TaskRow], list[HeadingRow], list[LinkRow], list[str], list[tuple[int, str]]]
+class Rows(NamedTuple):
+    """A body's structure as rows (each row a tuple of its object's fields, in order)."""
+
+    tasks: list[TaskRow]
+    headings: list[HeadingRow]
+    links: list[LinkRow]
+    tags: list[str]
+    placeholders: list[tuple[int, str]]
 
 _NOT_NEWLINE_RE: Final = re.compile(r"[^\r\n]")
 
@@ -209,4 +216,4 @@ def walk(blocks: _Blocks, first_line: int, statuses: TaskStatuses) -> Rows:
                 pending = -1  # each cell's `td_open` clears it
         else:
             pending = -1
-    return state.tasks, state.headings, state.links, list(state.tags.values()), state.placeholders
+    return Rows(state.tasks, state.headings, state.links, list(state.tags.values()), state.placeholders)

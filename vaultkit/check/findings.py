@@ -16,7 +16,7 @@ Each finding has a path, a 1-based line (None for the whole file), a severity an
 Errors are what makes a note wrong (counted wrong, or left alone by every edit); warnings are normal
 in a vault that is being written. Notes in the templates folder are checked for errors that stop them
 loading, but their placeholders and links are expected, so nothing else is reported for them.
-Pure over a Vault: the per-note findings come from the index (see `text_checks`).
+Pure over a Vault: the per-note findings come from the index (see `markdown.findings`).
 """
 
 from __future__ import annotations

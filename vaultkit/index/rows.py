@@ -450,7 +450,7 @@ def full_parts(
     """Summary and detail of one note from its bytes: `NoteRecord.from_note`, as `Vault` always built it,
     and the findings its text decides (none for a note that cannot be read or is not UTF-8).
 
-    Most notes take the fast path: `fastscan.fast_detail` reads the rows the detail is made of, without
+    Most notes take the fast path: `_fast.scan.fast_detail` reads the rows the detail is made of, without
     building a `Note`, its record or any task object; the rest are read the reference way (`_record`).
     """
     findings: tuple[TextFinding, ...] = ()
@@ -475,8 +475,9 @@ def full_parts(
 def _fast_parts(
     fast: FastDetail, data: bytes, is_template: bool, findings: tuple[TextFinding, ...]
 ) -> tuple[SummaryParts, Detail]:
-    """`full_parts` from what `fastscan.fast_detail` read: the same values, joined as `NoteRecord.from_note`
-    joins them (links in properties first, then the body's; the `tags` property, then the body's tags)."""
+    """`full_parts` from what `_fast.scan.fast_detail` read: the same values, joined as
+    `NoteRecord.from_note` joins them (links in properties first, then the body's; the `tags` property,
+    then the body's tags)."""
     from vaultkit.notes.structure import note_tags
 
     props = fast.properties

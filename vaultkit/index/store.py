@@ -73,7 +73,7 @@ CREATE TABLE notes (
     due INTEGER
 ) WITHOUT ROWID;
 """
-# `due`: the earliest due date of the note's open tasks (`index_rows.open_due`), set with the detail.
+# `due`: the earliest due date of the note's open tasks (`index.rows.open_due`), set with the detail.
 _INSERT = "INSERT OR REPLACE INTO notes VALUES (" + ", ".join("?" * 15) + ")"
 # Entries that no code of ours wrote (SQLite checks them in C, before Python reads a row).
 _INVALID_ROWS = """
@@ -110,7 +110,7 @@ class NoteIndex:
         self._fingerprint = fingerprint(statuses, templates)
         self._conn: sqlite3.Connection | None = None
         self._stats: dict[str, tuple[int, int, bytes, int]] = {}
-        # A note's detail, in its two parts (`index_rows.Detail`): the outline may be known without the tasks.
+        # A note's detail, in its two parts (`index.rows.Detail`): the outline may be known without the tasks.
         self._tasks: dict[str, Any] = {}
         self._outlines: dict[str, Outline] = {}
         self._dues: dict[str, int] = {}  # `open_due` of the notes whose detail is known
@@ -412,7 +412,7 @@ class NoteIndex:
             self._apply(self._parse(todo, detail=True), [])
 
     def open_dues(self, paths: Iterable[str]) -> dict[str, int]:
-        """`index_rows.open_due` of each indexed note among `paths`, without building records.
+        """`index.rows.open_due` of each indexed note among `paths`, without building records.
 
         An open-tasks block orders its notes by this date and builds the tasks of the few it shows. The
         date is stored with a note's detail; notes whose detail was never computed (a first run, a note

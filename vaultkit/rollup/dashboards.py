@@ -15,7 +15,7 @@ Output is plain Markdown, deterministic (stable sorts, no timestamps), and never
 summary never counts the tasks it lists. A marker inside code or a `%%comment%%` is not a marker. Anything
 this module cannot read (unknown kind, bad argument, a begin without an end) is left untouched and reported
 by `block_problems`, which `vaultkit check` and `vaultkit rollup` show. The text itself comes from
-`summary_render`.
+`rollup.render`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Bases, Dataview and Notion cannot count checkboxes; they can read properties. So every note whose `type`
 is managed (plan, milestone, journal by default) gets `tasks_done`, `tasks_total` and `progress`, and plans
 also `milestones_done` / `milestones_total`. This module computes what those values should be and which
-property edits get a note there; it never touches files (see `rollup_apply` for that).
+property edits get a note there; it never touches files (see `rollup.apply` for that).
 
 Order matters for idempotence: status automation runs first (it only looks at a milestone's own tasks),
 then plans are aggregated from the *resulting* statuses, so a second run computes exactly what the first

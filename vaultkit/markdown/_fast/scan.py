@@ -1,21 +1,21 @@
 """A line scanner for Markdown block structure that gives markdown-it-py's answer, or declines.
 
-`markdown.scan` runs markdown-it-py, the oracle, at several milliseconds per note: a 10,000-note vault took
-a minute to count. This module decides the same block structure in one pass over the lines, for the
+the oracle's `scan` runs markdown-it-py, the oracle, at several milliseconds per note: a 10,000-note vault
+took a minute to count. This module decides the same block structure in one pass over the lines, for the
 constructs notes are made of: paragraphs, ATX and setext headings, bullet and ordered lists nested by spaces
-or tabs, blockquotes and callouts, fenced and indented code, HTML blocks, tables, thematic breaks,
-`%% comments %%`. It follows markdown-it's rules (including its quirks: a table may interrupt a paragraph,
-a setext underline wins over a thematic break). Whenever a note holds something it cannot decide exactly
-(a lazy continuation line after a blockquote, an empty list item, a possible link reference definition,
-tabs inside blockquotes, an unusually deep nesting), it raises `UndecidedError` and the caller uses
-markdown-it-py for that note. Exactness first: a differential test holds the two to identical tasks,
-headings, links and tags over every fixture note and over generated notes.
+or tabs, blockquotes and callouts, fenced and indented code, HTML blocks, tables, thematic breaks, `%%
+comments %%`. It follows markdown-it's rules (including its quirks: a table may interrupt a paragraph, a
+setext underline wins over a thematic break). Whenever a note holds something it cannot decide exactly (a lazy
+continuation line after a blockquote, an empty list item, a possible link reference definition, tabs inside
+blockquotes, an unusually deep nesting), it raises `UndecidedError` and the caller uses markdown-it-py for
+that note. Exactness first: a differential test holds the two to identical tasks, headings, links and tags
+over every fixture note and over generated notes.
 
 Three outputs: `count_tasks` (done, open, cancelled) for the status summary, without building any
-object; `scan_fast`, the same `Structure` as `markdown.scan`, from the rows `fastwalk` reads off the block
-events (the token walk `markdown._walk` does on markdown-it's tokens, without building tokens; its
-patterns are markdown.py's); and `fast_detail`, what a note's full record holds, as rows (the index's
-detail), without building a `Note`, its record or any task object.
+object; `scan_fast`, the same `Structure` as the oracle's `scan`, from the rows `_fast.walk` reads off the
+block events (the token walk `markdown._walk` does on markdown-it's tokens, without building tokens; its
+patterns are markdown.py's); and `fast_detail`, what a note's full record holds, as rows (the index's detail),
+without building a `Note`, its record or any task object.
 """
 
 from __future__ import annotations
@@ -81,9 +81,9 @@ def _comment_lines(body: str, hints: int = _UNKNOWN) -> set[int] | None:
 
 
 def _parse(body: str, statuses: TaskStatuses | None = None, hints: int = _UNKNOWN) -> _Blocks:
-    """The block structure of a note body, as `markdown.scan` derives it (comments masked, re-parsed).
+    """The block structure of a note body, as the oracle's `scan` derives it (comments masked, re-parsed).
 
-    `markdown.scan` parses the body, masks its comments (a `%%` on a code line is literal), and parses the
+    the oracle's `scan` parses the body, masks its comments (a `%%` on a code line is literal), and parses the
     masked text again until the code lines settle. When no line with a `%%` can be code in either text
     (`_comment_lines`, then checked on the result), masking ignores code lines, so that loop ends on the
     masked text's parse: one parse instead of two, for most notes with comments.
@@ -100,7 +100,7 @@ def _parse(body: str, statuses: TaskStatuses | None = None, hints: int = _UNKNOW
     blocks.run()
     if comments:
         code = blocks.code
-        for attempt in range(3):  # as markdown.scan does: a comment can hide a fence opener
+        for attempt in range(3):  # as the oracle's scan does: a comment can hide a fence opener
             masked = mask_comments(body, code)
             if attempt == 0 and masked == body:
                 break  # nothing hidden: parsing the same text again would give the same blocks
@@ -154,7 +154,7 @@ def _count_lines(lines: list[str], statuses: TaskStatuses, hints: int) -> tuple[
 
 
 def count_tasks(body: str, statuses: TaskStatuses, hints: int = _UNKNOWN) -> tuple[int, int, int]:
-    """(done, open, cancelled) of a note body, as `TaskCounts.of(markdown.scan(body).tasks)`.
+    """(done, open, cancelled) of a note body, as `TaskCounts.of(oracle.scan(body).tasks)`.
 
     A task is a paragraph that is the first child of a list item, on the item's line (`markdown._walk`);
     such a paragraph is exactly one whose first part starts after a list marker.

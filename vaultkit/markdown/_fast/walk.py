@@ -4,7 +4,7 @@ placeholders, as rows.
 `markdown._walk` reads these from markdown-it-py's tokens, the oracle. This module reads them straight from
 the events of `fastblocks._Blocks` (no token objects), by the same inline rules, and gives each task,
 heading and link as a row: the tuple of its fields in the order of its class (`Task`, `Heading`, `Link`).
-The index stores rows as they are; `fastscan.scan_fast` builds the objects from them. Compiled by mypyc
+The index stores rows as they are; `_fast.scan.scan_fast` builds the objects from them. Compiled by mypyc
 with the scanner (setup.py); the differential tests hold it to `markdown._walk` on markdown-it's tokens.
 
 What makes it cheaper than the token walk, besides the compiler: every regular expression is tried only

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from vaultkit.config import CONFIG_PATH, Config, load_config
 from vaultkit.errors import VaultError
 from vaultkit.fileio import ensure_inside
-from vaultkit.notes.links import LinkIndex, Resolution
+from vaultkit.notes.links import LinkIndex, Resolution, parse_link_target
 from vaultkit.notes.progress import PlanProgress, aggregate_plans
 
 if TYPE_CHECKING:  # Note and NoteRecord load the parsers (markdown-it, PyYAML): imported when used
@@ -200,7 +200,7 @@ class Vault:
         name = name.strip()
         if name.startswith("[[") and name.endswith("]]"):
             name = name[2:-2]
-        resolved = self.resolve_path(name.split("|", 1)[0].split("#", 1)[0])
+        resolved = self.resolve_path(parse_link_target(name)[0])
         return resolved if resolved in self.records or resolved in self._paths else None
 
     # ------------------------------------------------------------------------------------ plans

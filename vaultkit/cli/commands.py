@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from vaultkit.scaffold.presets import LEVELS  # data only: cheap to import for --help
+
 if TYPE_CHECKING:
     from vaultkit.notes.note import Note
     from vaultkit.notes.record import NoteRecord
@@ -117,6 +119,8 @@ def resolve_note(vault: Vault, name: str) -> str:
 
     A bare name that several notes share is refused (a command should not guess which note to edit).
     """
+    from vaultkit.notes.links import parse_link_target
+
     path = vault.find_note(name)
     is_file = Path(name).is_file()
     if path is None and is_file:
@@ -129,7 +133,7 @@ def resolve_note(vault: Vault, name: str) -> str:
     if path not in vault.records:
         raise CliUsageError(f"{path} is not a note (notes are .md files outside dot-folders)")
     if not is_file:
-        target = name.strip().removeprefix("[[").removesuffix("]]").split("|", 1)[0].split("#", 1)[0]
+        target, _, _ = parse_link_target(name.strip().removeprefix("[[").removesuffix("]]"))
         resolution = vault.resolve(target)
         if resolution.ambiguous and "/" not in target:
             raise CliUsageError(
@@ -595,7 +599,7 @@ Examples:
 )
 @click.option(
     "--level",
-    type=click.Choice(["junior", "mid", "senior", "staff"]),
+    type=click.Choice(LEVELS),
     default="mid",
     show_default=True,
     help="Your current level: picks the starter plan's preset (goals, gaps, readiness checklist).",

@@ -18,7 +18,6 @@ template was used. Formats come from the vault's Obsidian settings (see `scaffol
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +27,11 @@ from vaultkit.errors import ConflictError, NoteError, UnsafePathError
 from vaultkit.fileio import atomic_write, ensure_inside, read_bytes
 from vaultkit.importing.plan import ImportPlan, ImportSettings, PlannedNote, decode_source, plan_import
 from vaultkit.importing.repair import Repair, TemplateContext, repair_encoding, repair_placeholders
+from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.vault import Vault
 
 __all__ = ["FixResult", "ImportResult", "fix_notes", "import_files", "import_settings"]
 
-_DATE_NAME_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(slots=True)
@@ -112,7 +111,7 @@ def import_settings(vault: Vault, into: str | None = None) -> ImportSettings:
 def _file_moment(path: Path) -> dt.datetime:
     """When a file was made: a date in its name, else its creation time if recorded, else its mtime."""
     stem = path.name.removesuffix(".md")
-    if _DATE_NAME_RE.fullmatch(stem):
+    if ISO_DATE_RE.fullmatch(stem):
         try:
             return dt.datetime.fromisoformat(stem)
         except ValueError:

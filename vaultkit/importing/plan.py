@@ -37,11 +37,13 @@ from vaultkit.importing.repair import (
     repair_placeholders,
 )
 from vaultkit.markdown.mojibake import repair_mojibake
+from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.markdown.scanner import scan
 from vaultkit.notes.note import Note
 from vaultkit.notes.structure import Heading
 from vaultkit.props.frontmatter import newline_of, split_lines
 from vaultkit.scaffold.moment import ISO_WEEK, WeekRule
+from vaultkit.scaffold.presets import LEVELS
 from vaultkit.scaffold.templates import safe_note_name
 
 __all__ = [
@@ -58,8 +60,6 @@ __all__ = [
 ]
 
 KINDS = ("plan", "ladder", "journal")
-LEVELS = ("junior", "mid", "senior", "staff")
-_DATE_NAME_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MARKUP_RE = re.compile(r"\*\*|__|==|~~|`")
 _WIKILINK_RE = re.compile(r"\[\[([^\[\]|]*?)(?:\|([^\[\]]*))?\]\]")
 _MDLINK_RE = re.compile(r"!?\[([^\[\]]*)\]\([^)]*\)")
@@ -137,7 +137,7 @@ def clean_heading(text: str) -> str:
 
 
 def _title_from_name(stem: str) -> str:
-    if _DATE_NAME_RE.fullmatch(stem):
+    if ISO_DATE_RE.fullmatch(stem):
         return stem
     words = " ".join(stem.replace("_", " ").replace("-", " ").split())
     return words[:1].upper() + words[1:] if words else "Untitled"
@@ -189,7 +189,7 @@ def infer_kind(properties: dict[str, object], title: str, stem: str) -> str:
     tags = {t.lower() for t in _tag_list(properties.get("tags"))}
     if "ladder" in declared or "career-ladder" in tags or "ladder" in f"{title} {stem}".lower():
         return "ladder"
-    if "journal" in declared or _DATE_NAME_RE.fullmatch(stem) or _DATE_NAME_RE.fullmatch(title):
+    if "journal" in declared or ISO_DATE_RE.fullmatch(stem) or ISO_DATE_RE.fullmatch(title):
         return "journal"
     return "plan"
 
@@ -218,7 +218,7 @@ def _set_types(note: Note, kind: str, when: dt.datetime, stem: str) -> list[Repa
                 note.set_property(target, level)
                 repairs.append(Repair(None, "metadata", f"{target} set to {level!r} (from {source})"))
     if kind == "journal" and not note.properties.get("date"):
-        day = dt.date.fromisoformat(stem) if _DATE_NAME_RE.fullmatch(stem) else when.date()
+        day = dt.date.fromisoformat(stem) if ISO_DATE_RE.fullmatch(stem) else when.date()
         note.set_property("date", day)
         repairs.append(Repair(None, "metadata", f"date set to {day.isoformat()}"))
     return repairs
@@ -289,7 +289,7 @@ def plan_import(
         raise NoteError(f"unknown type {kind!r} (use one of {', '.join(KINDS)})", source)
     repairs += _set_types(note, kind, when, stem)
     folder = settings.into if settings.into is not None else _folder(settings, kind)
-    name = stem if kind == "journal" and _DATE_NAME_RE.fullmatch(stem) else note_name(title)
+    name = stem if kind == "journal" and ISO_DATE_RE.fullmatch(stem) else note_name(title)
     parent_path = _join(folder, name)
     unique = name.lower() not in taken  # else links to it name its folder, so they cannot mean another
     taken.add(name.lower())

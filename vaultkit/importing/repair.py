@@ -29,6 +29,7 @@ from typing import Any
 
 from vaultkit.errors import NoteError
 from vaultkit.markdown.mojibake import repair_mojibake
+from vaultkit.markdown.patterns import ISO_DATE, ISO_DATE_RE, PLACEHOLDER_RE
 from vaultkit.notes.note import Note
 from vaultkit.props.frontmatter import Frontmatter, format_property, parse_frontmatter, split_lines
 from vaultkit.scaffold.templates import TemplateContext, render_note, render_text
@@ -43,11 +44,9 @@ __all__ = [
     "repair_placeholders",
 ]
 
-PLACEHOLDER_RE = re.compile(r"\{\{[^{}\r\n]*\}\}|<%[^\r\n]*?%>")  # what `check` reports
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _COMMENT_META_RE = re.compile(r"#[ \t]*(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>\S.*?)[ \t]*")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?")
+_DATETIME_RE = re.compile(ISO_DATE + r"[T ]\d{2}:\d{2}(?::\d{2})?")
 _INT_RE = re.compile(r"-?(?:0|[1-9]\d{0,15})")
 
 
@@ -94,7 +93,7 @@ def _owned_lines(fm: Frontmatter) -> dict[int, str]:
 def _typed(text: str) -> Any:
     """Rendered text as Obsidian writes the value: an ISO date or datetime becomes one."""
     try:
-        if _DATE_RE.fullmatch(text):
+        if ISO_DATE_RE.fullmatch(text):
             return dt.date.fromisoformat(text)
         if _DATETIME_RE.fullmatch(text):
             return dt.datetime.fromisoformat(text)

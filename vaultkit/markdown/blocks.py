@@ -162,5 +162,5 @@ def block_problems(text: str) -> list[tuple[int, str]]:
     if "vaultkit:" not in text:
         return []
     fm = parse_frontmatter(text)
-    body = text[fm.body_offset :] if fm.present else text.removeprefix("\ufeff")
+    body = fm.body_of(text)
     return parse_blocks(body, fm.body_start_line + 1)[1]

@@ -126,7 +126,7 @@ class Note:
 
     @property
     def body(self) -> str:
-        return self._text[self._fm.body_offset :] if self._fm.present else self._text.removeprefix("\ufeff")
+        return self._fm.body_of(self._text)
 
     @property
     def body_line(self) -> int:

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 
+from vaultkit.markdown.patterns import ISO_DATE
+
 __all__ = ["TASK_ROW_STATE", "Task", "TaskCounts", "TaskStatuses", "parse_task_fields"]
 
 
@@ -47,7 +49,7 @@ _DATE_EMOJI = {
 # the line; only tags and a block id may follow them). Searched in a short tail, so long lines stay fast.
 _END_FIELD_RE = re.compile(
     r"(?:^|[ \t]+)(?:"
-    r"(?P<date_emoji>📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\ufe0f? *(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?P<date_emoji>📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\ufe0f? *(?P<date>" + ISO_DATE + ")"
     r"|(?P<priority>🔺|⏫|🔼|🔽|⏬)\ufe0f?"
     r"|🔁\ufe0f? *[a-zA-Z0-9, !]+"
     r"|🏁\ufe0f? *[a-zA-Z]+"

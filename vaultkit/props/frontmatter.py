@@ -17,6 +17,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultkit.errors import Problem
+from vaultkit.markdown.patterns import PLACEHOLDER_RE
 from vaultkit.notes.links import Link, property_link_rows
 from vaultkit.props.yaml_format import (
     PropertyValue,
@@ -45,7 +46,6 @@ __all__ = [
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _FENCE_RE = re.compile(r"---[ \t]*(?:\r\n|\r|\n|\Z)")
-PLACEHOLDER_RE = re.compile(r"\{\{[^{}\r\n]*\}\}|<%[^\r\n]*?%>")
 _PH = r"(?:\{\{[^{}\r\n]*\}\}|<%[^\r\n]*?%>)"
 # A block value that starts with a placeholder: `key: {{date}}  # comment`, `  - <% tp.file.title %>`.
 _PH_VALUE_RE = re.compile(
@@ -117,6 +117,11 @@ class Frontmatter:
     def ok(self) -> bool:
         """True when the block loaded (warnings allowed)."""
         return not any(p.severity == "error" for p in self.problems)
+
+    def body_of(self, text: str) -> str:
+        """The body of the `text` this block was read from: what follows the closing `---`, or the whole
+        text without its byte-order mark when there is no block (the one place that slices a body)."""
+        return text[self.body_offset :] if self.present else text.removeprefix("\ufeff")
 
 
 def parse_frontmatter(text: str, lines: list[str] | None = None) -> Frontmatter:

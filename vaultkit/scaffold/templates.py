@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from vaultkit.errors import UnsafePathError
+from vaultkit.markdown.patterns import ISO_DATE, ISO_DATE_RE
 from vaultkit.props.frontmatter import format_scalar, parse_frontmatter, split_lines
 from vaultkit.scaffold.moment import ISO_WEEK, WeekRule, add_offset, format_moment
 
@@ -39,8 +40,7 @@ _VARIABLE_RE = re.compile(
     re.IGNORECASE,
 )
 _TEMPLATER_RE = re.compile(r"<%.*?%>", re.DOTALL)
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
+_DATETIME_RE = re.compile(ISO_DATE + r"T\d{2}:\d{2}(?::\d{2})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def render_text(text: str, ctx: TemplateContext) -> str:
 
 def format_rendered_value(text: str) -> str:
     """A rendered property value as Obsidian writes it: ISO dates bare, text quoted only if YAML needs it."""
-    if _DATE_RE.fullmatch(text) or _DATETIME_RE.fullmatch(text):
+    if ISO_DATE_RE.fullmatch(text) or _DATETIME_RE.fullmatch(text):
         try:
             dt.datetime.fromisoformat(text)
         except ValueError:

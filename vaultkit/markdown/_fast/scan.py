@@ -321,7 +321,7 @@ def _split(
     fm = parse_frontmatter(text, lines)
     if linked is not None:
         linked[:] = fm.scalars
-    body = text[fm.body_offset :] if fm.present else text.removeprefix("\ufeff")
+    body = fm.body_of(text)
     errors = tuple(p for p in fm.problems if p.severity == "error")
     problems = errors + tuple(p for p in fm.problems if p.severity != "error")
     return body, fm.body_start_line + 1, fm.properties, fm.present, problems

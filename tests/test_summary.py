@@ -16,7 +16,7 @@ from vaultkit.notes.links import LinkIndex
 from vaultkit.notes.progress import aggregate_plans
 from vaultkit.notes.tasks import Task, TaskCounts
 from vaultkit.rollup.dashboards import SummaryData, apply_blocks, block_problems, parse_blocks, render_block
-from vaultkit.rollup.render import SummaryNote, first_open_due
+from vaultkit.rollup.render import RolledNote, first_open_due
 
 # ---------------------------------------------------------------------------------------------- parsing
 
@@ -364,7 +364,7 @@ def test_a_limit_cuts_the_full_list_and_reads_only_the_notes_shown(
     assert {path.rsplit("/", 1)[-1] for path in shown_reads} == shown  # no other note's tasks were built
 
 
-def _dues_of(notes: Sequence[SummaryNote]) -> dict[str, dt.date | None]:
+def _dues_of(notes: Sequence[RolledNote]) -> dict[str, dt.date | None]:
     return {n.path: first_open_due(n.tasks) for n in notes}
 
 

@@ -29,7 +29,7 @@ from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
 from vaultkit.rollup.dashboards import SummaryData, apply_blocks, parse_blocks
 from vaultkit.rollup.model import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
-from vaultkit.rollup.render import SummaryNote, first_open_due
+from vaultkit.rollup.render import RolledNote, first_open_due
 from vaultkit.vault import Vault
 
 if TYPE_CHECKING:
@@ -346,7 +346,7 @@ def _summary_data(model: RollupModel, settings: RollupSettings, vault: Vault) ->
     )
 
 
-def _open_dues(vault: Vault, notes: Sequence[SummaryNote]) -> dict[str, dt.date | None]:
+def _open_dues(vault: Vault, notes: Sequence[RolledNote]) -> dict[str, dt.date | None]:
     """Where each note stands in an open-tasks block, from the index for notes known by their summary
     (no task is built), from the tasks of a note read during this run (its index entry is behind)."""
     indexed = [n.path for n in notes if isinstance(n, NoteView) and isinstance(n.source, IndexedNote)]

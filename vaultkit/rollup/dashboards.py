@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from vaultkit.markdown.blocks import KINDS, Block, block_problems, parse_blocks
 from vaultkit.props.frontmatter import newline_of, split_lines
-from vaultkit.rollup.render import SummaryData, SummaryNote, render_block
+from vaultkit.rollup.render import RolledNote, SummaryData, render_block
 
 __all__ = [
     "KINDS",
     "Block",
+    "RolledNote",
     "SummaryData",
-    "SummaryNote",
     "apply_blocks",
     "block_problems",
     "parse_blocks",

@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 from vaultkit.config import Config
 from vaultkit.errors import VaultError
 from vaultkit.notes.progress import PlanProgress, aggregate_plans
 from vaultkit.notes.tasks import Task, TaskCounts
-from vaultkit.rollup.render import SummaryNote
+from vaultkit.rollup.render import RolledNote
 
 __all__ = [
     "DERIVED",
@@ -285,16 +285,6 @@ def derived_changes(
 # ---------------------------------------------------------------------------------------------- model
 
 
-class RecordLike(SummaryNote, Protocol):
-    """What the model needs of a note: what a summary renders, and whether it may be edited (a
-    `NoteRecord` has it)."""
-
-    @property
-    def editable(self) -> bool: ...
-    @property
-    def is_template(self) -> bool: ...
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class NoteView:
     """A note as it will be once rollup has run: its properties include the planned edits."""
@@ -304,13 +294,21 @@ class NoteView:
     type: str | None
     properties: Mapping[str, Any]
     counts: TaskCounts
-    source: RecordLike = field(repr=False, compare=False)
+    source: RolledNote = field(repr=False, compare=False)
 
     @property
     def tasks(self) -> tuple[Task, ...]:
         """The note's tasks, read from its record only when a summary block lists them: building every
         note's task list costs seconds on a large vault, and most rollups never need it."""
         return self.source.tasks
+
+    @property
+    def editable(self) -> bool:
+        return self.source.editable
+
+    @property
+    def is_template(self) -> bool:
+        return self.source.is_template
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +331,7 @@ def _apply(props: Mapping[str, Any], changes: Iterable[PropertyChange]) -> dict[
 
 
 def build_model(
-    records: Iterable[RecordLike],
+    records: Iterable[RolledNote],
     resolve: Callable[[str, str], str | None],
     settings: RollupSettings,
     today: dt.date,

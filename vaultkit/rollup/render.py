@@ -19,7 +19,7 @@ from vaultkit.notes.links import linked_targets
 from vaultkit.notes.progress import NoteFacts, PlanProgress, milestone_done, progress_bar
 from vaultkit.notes.tasks import Task, TaskCounts
 
-__all__ = ["SummaryData", "SummaryNote", "first_open_due", "render_block"]
+__all__ = ["RolledNote", "SummaryData", "first_open_due", "render_block"]
 
 _DATE_IN_NAME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LINK_UNSAFE_RE = re.compile(r"[\[\]|#^]+")
@@ -28,17 +28,21 @@ _LINK_UNSAFE_RE = re.compile(r"[\[\]|#^]+")
 # ---------------------------------------------------------------------------------------------- data
 
 
-class SummaryNote(NoteFacts, Protocol):
-    """What rendering needs of a note: aggregation's facts plus its title and tasks (rollup's `NoteView`
-    and a `NoteRecord` have it)."""
+class RolledNote(NoteFacts, Protocol):
+    """What rollup and its dashboards read of a note: plan progress's facts, its title and tasks, and
+    whether it may be edited (a `NoteRecord`, rollup's `NoteView` and its stand-ins have it)."""
 
     @property
     def title(self) -> str: ...
     @property
     def tasks(self) -> tuple[Task, ...]: ...
+    @property
+    def editable(self) -> bool: ...
+    @property
+    def is_template(self) -> bool: ...
 
 
-OpenDues = Callable[[Sequence[SummaryNote]], Mapping[str, dt.date | None]]
+OpenDues = Callable[[Sequence[RolledNote]], Mapping[str, dt.date | None]]
 """The earliest 📅 due date of each given note's open tasks (None: none has one), all at once."""
 
 
@@ -50,7 +54,7 @@ class SummaryData:
     vault index); without it the dates come from each note's tasks, which is the reference.
     """
 
-    notes: Mapping[str, SummaryNote]
+    notes: Mapping[str, RolledNote]
     plans: Mapping[str, PlanProgress]
     resolve: Callable[[str, str], str | None]
     done_statuses: frozenset[str] = frozenset({"done", "complete", "completed"})
@@ -75,7 +79,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-def _sort_name(note: SummaryNote) -> tuple[str, str]:
+def _sort_name(note: RolledNote) -> tuple[str, str]:
     return (note.title.casefold(), note.path)
 
 
@@ -123,7 +127,7 @@ def _fraction(counts: TaskCounts) -> str:
     return f"{counts.done}/{counts.total}"
 
 
-def _due_key(data: SummaryData, note: SummaryNote) -> tuple[int, dt.date, str, str]:
+def _due_key(data: SummaryData, note: RolledNote) -> tuple[int, dt.date, str, str]:
     due = _as_date(note.properties.get(data.due_key))
     return (due is None, due or dt.date.min, *_sort_name(note))
 
@@ -213,9 +217,9 @@ def first_open_due(tasks: Iterable[Task]) -> dt.date | None:
     return min((t.due for t in tasks if t.open and t.due is not None), default=None)
 
 
-def _open_task_notes(data: SummaryData, args: Mapping[str, str], source: str) -> list[SummaryNote] | str:
+def _open_task_notes(data: SummaryData, args: Mapping[str, str], source: str) -> list[RolledNote] | str:
     """The notes an open-tasks block draws from (those with open tasks), or why there are none to draw."""
-    notes: Iterable[SummaryNote] = data.notes.values()
+    notes: Iterable[RolledNote] = data.notes.values()
     if args.get("plan") is not None:
         plan_path, message = _resolve_plan(data, args, source)
         if plan_path is None:
@@ -247,7 +251,7 @@ def _render_open_tasks(data: SummaryData, args: Mapping[str, str], source: str) 
     limit = int(args.get("limit") or data.open_tasks_limit)
     dues = data.open_dues(notes) if data.open_dues is not None else {}
 
-    def order(note: SummaryNote) -> tuple[bool, dt.date, str, str]:
+    def order(note: RolledNote) -> tuple[bool, dt.date, str, str]:
         due = dues[note.path] if data.open_dues is not None else first_open_due(note.tasks)
         return (due is None, due or dt.date.min, *_sort_name(note))
 
@@ -271,7 +275,7 @@ def _render_open_tasks(data: SummaryData, args: Mapping[str, str], source: str) 
     return out
 
 
-def _journal_date(data: SummaryData, note: SummaryNote) -> dt.date | None:
+def _journal_date(data: SummaryData, note: RolledNote) -> dt.date | None:
     found = _as_date(note.properties.get(data.date_key))
     if found is None:
         match = _DATE_IN_NAME_RE.search(note.title)

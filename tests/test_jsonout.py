@@ -1,4 +1,4 @@
-"""`jsonout.dumps` must write exactly what `json.dumps(indent=2, ensure_ascii=False)` writes."""
+"""`jsonout.dumps` writes exactly what `json.dumps(indent=2, ensure_ascii=False)` writes, as strict JSON."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultkit.cli.commands import _json_default
-from vaultkit.cli.jsonout import dumps
+from vaultkit.cli.jsonout import dumps, strict
 
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
-    st.floats(),  # NaN and infinities included: json writes NaN / Infinity
+    st.floats(),  # NaN and infinities included: written as strings, never as bare NaN / Infinity
     st.text(),
     st.dates(),
     st.datetimes(),
@@ -25,7 +25,7 @@ KEYS = st.one_of(st.text(max_size=8), st.sampled_from(["a", "b", "%", "%s", "don
 
 
 def reference(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=_json_default)
+    return json.dumps(strict(value), indent=2, ensure_ascii=False, default=_json_default, allow_nan=False)
 
 
 def tables(children: st.SearchStrategy[Any]) -> st.SearchStrategy[list[dict[str, Any]]]:
@@ -93,3 +93,21 @@ def test_dumps_list_of_tables_in_chunks() -> None:
     chunks = [rows[:4], [], rows[4:5], rows[5:]]
     assert "".join(dumps_list("tasks", chunks, default=_json_default)) == reference({"tasks": rows})
     assert "".join(dumps_list("tasks", [[], []])) == '{\n  "tasks": []\n}'
+
+
+def _strict_loads(text: str) -> Any:
+    def refuse(name: str) -> Any:
+        raise ValueError(f"not strict JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_out_of_range_floats_are_strings_in_strict_json() -> None:
+    value = {"a": float("inf"), "b": [float("-inf"), float("nan"), 1.5], "c": ({"d": 1e400},)}
+    text = dumps(value, _json_default)
+    assert _strict_loads(text) == {"a": ".inf", "b": ["-.inf", ".nan", 1.5], "c": [{"d": ".inf"}]}
+    from vaultkit.cli.jsonout import dumps_list
+
+    chunks = [[{"x": float("nan")}, {"x": 2.0}], [{"x": float("inf")}]]
+    joined = "".join(dumps_list("items", chunks, _json_default))
+    assert _strict_loads(joined) == {"items": [{"x": ".nan"}, {"x": 2.0}, {"x": ".inf"}]}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from vaultkit.cli.output import echo
 from vaultkit.scaffold.presets import LEVELS  # data only: cheap to import for --help
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def emit_json(data: object) -> None:
         dumps,  # json.dumps(indent=2) output, several times faster on big documents
     )
 
-    click.echo(dumps(data, default=_json_default))
+    click.echo(dumps(data, default=_json_default))  # JSON: control characters are escaped already
 
 
 def _json_default(value: object) -> object:
@@ -93,7 +94,7 @@ def _json_default(value: object) -> object:
 
 def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
     """Print one line on stderr and exit with `code`."""
-    click.echo(f"vaultkit: {message}", err=True)
+    echo(f"vaultkit: {message}", err=True)
     sys.exit(code)
 
 
@@ -168,7 +169,7 @@ class VaultkitGroup(click.Group):
         except click.UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # `vaultkit` alone prints its help
                 raise
-            click.echo(_usage_line(exc), err=True)
+            echo(_usage_line(exc), err=True)
             raise click.exceptions.Exit(EXIT_USAGE) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -179,17 +180,17 @@ class VaultkitGroup(click.Group):
         except click.UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 raise
-            click.echo(_usage_line(exc), err=True)
+            echo(_usage_line(exc), err=True)
             ctx.exit(EXIT_USAGE)
         except (VaultError, UnsafePathError) as exc:
-            click.echo(f"vaultkit: {exc}", err=True)
+            echo(f"vaultkit: {exc}", err=True)
             ctx.exit(EXIT_USAGE)
         except VaultkitError as exc:
-            click.echo(f"vaultkit: {exc}", err=True)
+            echo(f"vaultkit: {exc}", err=True)
             ctx.exit(EXIT_PROBLEMS)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"vaultkit: {where}{exc.strerror or exc}", err=True)
+            echo(f"vaultkit: {where}{exc.strerror or exc}", err=True)
             ctx.exit(EXIT_PROBLEMS)
 
 
@@ -239,7 +240,7 @@ def status(vault_path: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(data)
     else:
-        click.echo(render_status(data))
+        echo(render_status(data))
     if data["errors"]:
         sys.exit(EXIT_PROBLEMS)
 
@@ -324,15 +325,15 @@ def tasks(
 
         chunks = ([{"path": r.path, **t.as_dict()} for t in found] for r, found in per_note)
         for piece in dumps_list("tasks", chunks, default=_json_default):
-            click.echo(piece, nl=False)
+            click.echo(piece, nl=False)  # JSON: control characters are escaped already
         click.echo()
         return
     printed = False
     for line in render_tasks(per_note):
-        click.echo(line)
+        echo(line)
         printed = True
     if not printed:
-        click.echo("no tasks")
+        echo("no tasks")
 
 
 def render_tasks(groups: Iterable[tuple[NoteRecord, list[Task]]]) -> Iterator[str]:
@@ -408,7 +409,7 @@ def show(note: str, vault_path: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(data)
     else:
-        click.echo(render_show(data))
+        echo(render_show(data))
     if record.errors:
         sys.exit(EXIT_PROBLEMS)
 
@@ -501,7 +502,7 @@ def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
     path = resolve_note(vault, note)
     wrote = _save_edit(vault, path, lambda target: target.set_property(key, parsed))
     shown = _show_value(parsed) if not isinstance(parsed, list) else f"[{_show_value(parsed)}]"
-    click.echo(f"{path}: {key} = {shown}" if wrote else f"{path}: {key} already {shown}; nothing written")
+    echo(f"{path}: {key} = {shown}" if wrote else f"{path}: {key} already {shown}; nothing written")
 
 
 @main.command(
@@ -523,7 +524,7 @@ def unset(note: str, key: str, vault_path: str | None) -> None:
     vault = open_vault(vault_path)
     path = resolve_note(vault, note)
     wrote = _save_edit(vault, path, lambda target: target.delete_property(key))
-    click.echo(f"{path}: {key} removed" if wrote else f"{path}: no property {key}; nothing written")
+    echo(f"{path}: {key} removed" if wrote else f"{path}: no property {key}; nothing written")
 
 
 # ------------------------------------------------------------------------------------------ check
@@ -571,9 +572,9 @@ def check(vault_path: str | None, as_json: bool, strict: bool) -> None:
         emit_json({"problems": [f.as_dict() for f in findings], "errors": errors, "warnings": warnings})
     else:
         for finding in findings:
-            click.echo(str(finding))
+            echo(str(finding))
         counted = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" if findings else "no problems"
-        click.echo(f"{plural(len(vault.records), 'note')} checked: {counted}")
+        echo(f"{plural(len(vault.records), 'note')} checked: {counted}")
     if errors or (strict and warnings):
         sys.exit(EXIT_PROBLEMS)
 
@@ -619,20 +620,20 @@ def init(directory: Path, name: str | None, role: str, level: str, force: bool) 
     from vaultkit.scaffold.create import init_vault
 
     report = init_vault(directory, name=name, role=role, level=level, force=force)
-    click.echo(f"created {plural(len(report.created), 'file')} in {directory}")
+    echo(f"created {plural(len(report.created), 'file')} in {directory}")
     for path in report.created:
-        click.echo(f"  {path}")
+        echo(f"  {path}")
     if report.skipped:
-        click.echo(f"skipped {plural(len(report.skipped), 'file')} that already existed (left as they were):")
+        echo(f"skipped {plural(len(report.skipped), 'file')} that already existed (left as they were):")
         for path in report.skipped:
-            click.echo(f"  {path}")
+            echo(f"  {path}")
     if report.rollup is not None:
-        click.echo(f"rolled up: {plural(len(report.rollup.changed), 'note')} updated")
+        echo(f"rolled up: {plural(len(report.rollup.changed), 'note')} updated")
     elif report.rollup_skipped:
-        click.echo(f"not rolled up: {report.rollup_skipped}")
-    click.echo(f"next: open {directory} in Obsidian (Open folder as vault) and start with Home.md")
+        echo(f"not rolled up: {report.rollup_skipped}")
+    echo(f"next: open {directory} in Obsidian (Open folder as vault) and start with Home.md")
     if report.plan:
-        click.echo(f"      your plan: {report.plan}")
+        echo(f"      your plan: {report.plan}")
 
 
 @main.command(
@@ -671,9 +672,9 @@ def new(kind: str, title: str | None, plan: str | None, date: Any, vault_path: s
 
     vault = open_vault(vault_path)
     result = new_note(vault, kind, title, plan=plan, day=date.date() if date is not None else None)
-    click.echo(f"created {result.path}")
+    echo(f"created {result.path}")
     for warning in result.warnings:
-        click.echo(f"vaultkit: warning: {result.path}: {warning}", err=True)
+        echo(f"vaultkit: warning: {result.path}: {warning}", err=True)
 
 
 # ---- rollup ----
@@ -717,8 +718,8 @@ def rollup(dry_run: bool, today: Any, vault_path: str | None, as_json: bool) -> 
         emit_json(report.as_dict())
     else:
         if report.diff:
-            click.echo(report.diff, nl=False)
-        click.echo(report.render())
+            echo(report.diff, nl=False)
+        echo(report.render())
     if report.problems:
         sys.exit(EXIT_PROBLEMS)
 
@@ -785,18 +786,18 @@ def import_(
     else:
         for result in results:
             if result.error:
-                click.echo(f"vaultkit: {result.error}", err=True)
+                echo(f"vaultkit: {result.error}", err=True)
                 continue
             for note in result.notes:
-                click.echo(f"{'would create' if dry_run else 'created'} {note.path}  ({note.type})")
+                echo(f"{'would create' if dry_run else 'created'} {note.path}  ({note.type})")
             name = Path(result.source).name
             for repair in result.repairs:
                 where = f"{name}:{repair.line}" if repair.line else name
-                click.echo(f"  {where}: {repair.kind}: {repair.message}")
+                echo(f"  {where}: {repair.kind}: {repair.message}")
         made = sum(len(r.notes) for r in results if not r.error)
         done = sum(not r.error for r in results)
         summary = f"{plural(made, 'note')} from {plural(done, 'document')}"
-        click.echo(f"{summary}; dry run, nothing written" if dry_run else f"{summary} written")
+        echo(f"{summary}; dry run, nothing written" if dry_run else f"{summary} written")
     if any(r.error for r in results):
         sys.exit(EXIT_PROBLEMS)
 
@@ -850,13 +851,13 @@ def fix(
         )
     else:
         for result in changed:
-            click.echo(result.diff, nl=False)
+            echo(result.diff, nl=False)
         for result in results:
             for repair in result.left_alone:
-                click.echo(f"{result.path}:{repair.line or ''}: left alone: {repair.message}")
+                echo(f"{result.path}:{repair.line or ''}: left alone: {repair.message}")
             if result.error:
-                click.echo(f"vaultkit: {result.error}", err=True)
+                echo(f"vaultkit: {result.error}", err=True)
         count = plural(len(changed), "note")
-        click.echo(f"{count} to repair; dry run, nothing written" if dry_run else f"{count} repaired")
+        echo(f"{count} to repair; dry run, nothing written" if dry_run else f"{count} repaired")
     if any(r.error or r.left_alone for r in results):
         sys.exit(EXIT_PROBLEMS)

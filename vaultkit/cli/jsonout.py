@@ -1,4 +1,8 @@
-"""`json.dumps(value, indent=2, ensure_ascii=False, default=...)`, byte for byte, several times faster.
+"""`json.dumps(strict(value), indent=2, ensure_ascii=False, default=...)`, byte for byte, and faster.
+
+Strict JSON: a float that is infinite or not a number (a property `.inf`, `.nan` or `1e400`) is written as
+the string YAML spells it (`".inf"`, `"-.inf"`, `".nan"`), never as the bare `Infinity`/`NaN` that
+`json.dumps` allows and that strict parsers (and `jq`) reject.
 
 Why: `json.dumps` only uses its C encoder when `indent` is None; with an indent, every value goes through
 Python generators, and for `vaultkit status --json` on 10,000 notes that alone took longer than reading
@@ -11,10 +15,11 @@ so the output is exactly what `json.dumps` writes (a property test holds it to t
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-__all__ = ["dumps", "dumps_list"]
+__all__ = ["dumps", "dumps_list", "strict"]
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 # The C accelerators (absent on other Python implementations: then `dumps` is plain `json.dumps`).
@@ -23,9 +28,25 @@ _STR: Callable[[str], str] = _C_STR if _C_STR is not None else json.encoder.py_e
 _MAKE: Any = getattr(json.encoder, "c_make_encoder", None)
 
 
+def strict(value: Any) -> Any:
+    """`value` with every infinite or not-a-number float, at any depth, replaced by its YAML spelling."""
+    kind = type(value)
+    if kind is float:
+        if value != value:
+            return ".nan"
+        if value in (math.inf, -math.inf):
+            return ".inf" if value > 0 else "-.inf"
+        return value
+    if kind is dict:
+        return {key: strict(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [strict(item) for item in value]
+    return value
+
+
 def _reference(value: Any, level: int, default: Callable[[Any], Any]) -> str:
     """What `json.dumps` writes for `value` nested at `level` (for anything the fast path does not take)."""
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=default)
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=default, allow_nan=False)
     return text.replace("\n", "\n" + "  " * level) if level else text
 
 
@@ -39,7 +60,7 @@ class _Encoder:
         found = self._flat.get(level)
         if found is None:
             separator = ",\n" + "  " * (level + 1)
-            found = _MAKE(None, self.default, _STR, None, ": ", separator, False, False, True)
+            found = _MAKE(None, self.default, _STR, None, ": ", separator, False, False, False)
             self._flat[level] = found
         return found
 
@@ -126,11 +147,20 @@ def _split_dicts(text: str, separator: str) -> list[str]:
 
 
 def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
-    """Exactly `json.dumps(value, indent=2, ensure_ascii=False, default=default)`."""
+    """Exactly `json.dumps(strict(value), indent=2, ensure_ascii=False, default=default)`."""
     if _MAKE is None:  # no C accelerator (another Python implementation): nothing to gain
-        return json.dumps(value, indent=2, ensure_ascii=False, default=default)
+        return json.dumps(strict(value), indent=2, ensure_ascii=False, default=default, allow_nan=False)
     fallback = default if default is not None else json.JSONEncoder().default
-    return _Encoder(fallback).encode(value, 0)
+    encoder = _Encoder(fallback)
+    try:
+        return encoder.encode(value, 0)
+    except ValueError:  # a float out of JSON's range, somewhere: rare, so looked for only now
+        return encoder.encode(strict(value), 0)
+
+
+def _chunk(encoder: _Encoder, chunk: list[Any]) -> list[str]:
+    rows = encoder.records(chunk, 2) if len(chunk) > 1 and type(chunk[0]) is dict else None
+    return rows if rows is not None else [encoder.encode(item, 2) for item in chunk]
 
 
 def dumps_list(
@@ -146,10 +176,12 @@ def dumps_list(
         if not chunk:
             continue
         if encoder is None:
-            items = [_reference(item, 2, fallback) for item in chunk]
+            items = [_reference(strict(item), 2, fallback) for item in chunk]
         else:
-            rows = encoder.records(chunk, 2) if len(chunk) > 1 and type(chunk[0]) is dict else None
-            items = rows if rows is not None else [encoder.encode(item, 2) for item in chunk]
+            try:
+                items = _chunk(encoder, chunk)
+            except ValueError:  # a float out of JSON's range (see `dumps`)
+                items = _chunk(encoder, strict(chunk))
         yield ("\n    " if first else ",\n    ") + ",\n    ".join(items)
         first = False
     yield "]\n}" if first else "\n  ]\n}"

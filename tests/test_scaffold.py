@@ -389,8 +389,11 @@ def test_titles_that_are_paths_are_refused(root: Path, title: str) -> None:
     ("config", "daily"),
     [
         ('[new]\nplan_folder = "../outside"\n', None),
+        ('[new]\nplan_folder = "/abs/path"\n', None),
+        ('[new]\nmilestone_folder = "Milestones/../../x"\n', None),
         ('[new]\nplan_template = "../../secret"\n', None),
         (None, {"folder": "../outside", "format": "YYYY-MM-DD"}),
+        (None, {"folder": "/tmp/journal", "format": "YYYY-MM-DD"}),
         (None, {"folder": "Journal", "format": "[../../]YYYY"}),
     ],
 )

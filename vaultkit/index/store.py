@@ -57,6 +57,25 @@ def _log(message: str, *args: object) -> None:
     logging.getLogger(__name__).info(message, *args)
 
 
+def _warn(message: str, *args: object) -> None:
+    """Say something the user should act on (on stderr, unless the application configured logging)."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """Whether `path`, all links followed, lies inside `root` (links within the vault are fine)."""
+    real_root = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(path))
+    return real == real_root or real_root in real.parents
+
+
+def _our_tables(names: set[str]) -> bool:
+    """Tables an index of ours may hold, damaged included (no table at all: an empty file)."""
+    return not names or ("meta" in names and names <= {"meta", "notes"})
+
+
 INDEX_FILE = Path(".vaultkit") / "index.sqlite"
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_MIN = 300
@@ -106,6 +125,10 @@ class NoteIndex:
         self.is_template = is_template
         self.file = root / INDEX_FILE
         self.persist = persist
+        if persist and not (_inside(root, self.file.parent) and _inside(root, self.file)):
+            # A `.vaultkit` (or index file) that is a link leading out of the vault: never written through.
+            _warn("%s leads outside the vault; vaultkit keeps its index in memory for this run", self.file)
+            self.persist = False
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._fingerprint = fingerprint(statuses, templates)
         self._conn: sqlite3.Connection | None = None
@@ -170,7 +193,33 @@ class NoteIndex:
         self._apply(self._parse([(path, None, self.is_template(path))], detail=False), [])
         return self.summaries[path].properties
 
+    def _foreign(self) -> str | None:
+        """What makes the file at our index's path someone else's database (None: it is ours, or damaged
+        beyond reading, which only an index of ours at this path can be)."""
+        from urllib.parse import quote
+
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(self.file))}?mode=ro", uri=True, timeout=2.0)
+            try:
+                tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                names = {row[0] for row in tables}
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return None
+        return None if _our_tables(names) else f"it holds other tables ({', '.join(sorted(names))})"
+
     def _discard(self, why: str) -> None:
+        foreign = self._foreign()
+        if foreign is not None:
+            _warn(
+                "%s is not vaultkit's index (%s): left as it is, and the index kept in memory for this run; "
+                "move the file away to let vaultkit keep its index there",
+                self.file,
+                foreign,
+            )
+            self.persist = False
+            return
         _log("rebuilding %s: %s", self.file, why)
         for suffix in ("", "-journal", "-wal", "-shm"):
             with contextlib.suppress(OSError):
@@ -302,6 +351,8 @@ class NoteIndex:
         """Write the whole index to a temporary file and rename it into place."""
         self.file.parent.mkdir(exist_ok=True)
         tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()  # ours by its name; never written through (it could be a link left there)
         try:
             conn = sqlite3.connect(tmp)
             conn.execute("PRAGMA journal_mode = OFF")

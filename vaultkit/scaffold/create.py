@@ -219,6 +219,18 @@ def _text(data: Mapping[str, Any], key: str, default: str, where: str) -> str:
     return value.strip()
 
 
+def _folder(data: Mapping[str, Any], key: str, default: str, where: str) -> str:
+    """A vault-relative folder setting: an absolute path or a `..` is refused, never quietly made relative
+    (`/abs/path` used to become `abs/path` inside the vault)."""
+    value = _text(data, key, default, where)
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith(("/", "\\")) or (len(value) > 1 and value[1] == ":") or ".." in parts:
+        raise UnsafePathError(
+            f"{where}: {key} must be a folder inside the vault, like {default!r}, not {value!r}"
+        )
+    return value
+
+
 def new_settings(vault: Vault) -> NewSettings:
     """The settings `new` uses, from `.obsidian/*.json` and the `[new]` section of `.vaultkit/config.toml`."""
     obsidian = vault.root / ".obsidian"
@@ -242,10 +254,10 @@ def new_settings(vault: Vault) -> NewSettings:
         "review": _text(raw, "review_template", "Weekly review", where),
     }
     folders = {
-        "plan": _text(raw, "plan_folder", "Plans", where),
-        "milestone": _text(raw, "milestone_folder", "Milestones", where),
-        "journal": _text(daily, "folder", "", ".obsidian/daily-notes.json"),
-        "review": _text(raw, "review_folder", "Journal/Weekly", where),
+        "plan": _folder(raw, "plan_folder", "Plans", where),
+        "milestone": _folder(raw, "milestone_folder", "Milestones", where),
+        "journal": _folder(daily, "folder", "", ".obsidian/daily-notes.json"),
+        "review": _folder(raw, "review_folder", "Journal/Weekly", where),
     }
     return NewSettings(
         templates=vault.templates,

@@ -271,10 +271,11 @@ def _toml_value(value: Any) -> str:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(_KEYS, _TOML_VALUES, max_size=6), _BODIES)
-def test_toml_values_survive_as_properties(metadata: dict[str, Any], body: str) -> None:
+@given(st.dictionaries(_KEYS, _TOML_VALUES, max_size=6), _BODIES, st.sampled_from(["\n", "\r\n", "\r"]))
+def test_toml_values_survive_as_properties(metadata: dict[str, Any], body: str, newline: str) -> None:
     fm = "".join(f"{json.dumps(k, ensure_ascii=False)} = {_toml_value(v)}\n" for k, v in metadata.items())
-    converted = convert_frontmatter(f"+++\n{fm}+++\n{body}", "doc.md")
+    body = body.replace("\n", newline)
+    converted = convert_frontmatter(f"+++\n{fm}+++\n".replace("\n", newline) + body, "doc.md")
     assert converted is not None
     note = Note.parse(converted.text)
     assert note.errors == [] and note.body == body

@@ -8,9 +8,9 @@ vaultkit writes properties (`format_property`), so the note reads like one made 
 python-frontmatter's `dumps()`: it sorts keys and rewrites the body.
 
 The body is kept byte for byte: python-frontmatter strips the text it returns, so we cut the body at the
-line after the closing fence ourselves. A document that uses CR LF line ends is detected on a copy with
-LF line ends (the JSON handler's `^{$` does not match `{\\r`), and the YAML block takes the document's own
-line ends.
+line after the closing fence ourselves. A document that uses CR LF (or CR) line ends is detected on a copy
+with LF line ends (the handlers' `$` does not match before a CR), and the YAML block takes the document's
+own line ends.
 
 What YAML properties cannot hold is reported, never dropped: a table (TOML `[params]`, a JSON object) or
 a list that holds tables or lists has no Obsidian property form and is kept as JSON text; a TOML local
@@ -51,6 +51,7 @@ class TomlHandler(BaseHandler):
         return tomllib.loads(fm)
 
 
+_LINE_END_RE = re.compile(r"\r\n?")
 _HANDLERS: tuple[tuple[str, BaseHandler], ...] = (("TOML", TomlHandler()), ("JSON", JSONHandler()))
 
 
@@ -77,8 +78,7 @@ class ConvertedFrontmatter:
 
 
 def _detect(text: str) -> tuple[str, BaseHandler] | None:
-    if text.startswith("---"):
-        return None  # YAML: vaultkit's own reader handles it, comments and all
+    """The format and handler of `text`'s frontmatter; None for YAML (vaultkit's own reader) or none."""
     for name, handler in _HANDLERS:
         if handler.detect(text):
             return name, handler
@@ -128,7 +128,7 @@ def convert_frontmatter(text: str, source: str) -> ConvertedFrontmatter | None:
 
     Raises NoteError when the frontmatter does not load (nothing is imported then, as for broken YAML).
     """
-    lf_text = text.replace("\r\n", "\n")
+    lf_text = _LINE_END_RE.sub("\n", text)  # one character per line end, so line numbers agree
     found = _detect(lf_text)
     if found is None:
         return None

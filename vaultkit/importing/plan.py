@@ -4,6 +4,7 @@
 line of the document ends up in a note, changed only by these repairs (each reported with its line):
 
 - mojibake repaired (`vaultkit.markdown.mojibake`); a file that is not UTF-8 at all is decoded as cp1252;
+- TOML (`+++`) or JSON (`{ }`) frontmatter written as YAML properties (`vaultkit.importing.foreign`);
 - template placeholders filled in (`{{date}}` becomes the document's date, `{{title}}` its title);
 - metadata written only as comments in the properties block (`# role: Data Engineer`) recovered as
   properties; an empty `title:` filled in with the title;
@@ -29,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from vaultkit.errors import NoteError, UnsafePathError
+from vaultkit.importing.foreign import convert_frontmatter
 from vaultkit.importing.repair import (
     Repair,
     TemplateContext,
@@ -271,23 +273,27 @@ def plan_import(
     stem = source.replace("\\", "/").rsplit("/", 1)[-1]
     stem = stem[: -len(".md")] if stem.lower().endswith(".md") else stem.rsplit(".", 1)[0] or stem
     text = text.removeprefix("\ufeff")
-    text, repairs = _repair_encoding(text)
+    text, repairs = _repair_encoding(text)  # before the conversion below, so its lines are the document's
+    converted = convert_frontmatter(text, source)
+    if converted is not None:
+        text, repairs = converted.text, repairs + converted.repairs
     note = Note.parse(text)
+    edits: list[Repair] = []  # at lines of `text`; the document's lines differ when it was converted
     source_body_line = note.body_line
     title, title_heading = infer_title(note.body, stem, note.body_line)
     ctx = TemplateContext(title, when, settings.date_format, settings.time_format, settings.week)
     if not note.editable:
-        repairs += repair_placeholders(note, ctx)
+        edits += repair_placeholders(note, ctx)
         if not note.editable:
             first = note.errors[0]
             raise NoteError(f"{first.message}; nothing imported", source, first.line)
-    repairs += recover_comment_metadata(note)
-    repairs += repair_placeholders(note, ctx)
-    repairs += fill_empty_property(note, "title", title)
+    edits += recover_comment_metadata(note)
+    edits += repair_placeholders(note, ctx)
+    edits += fill_empty_property(note, "title", title)
     kind = kind or infer_kind(dict(note.properties), title, stem)
     if kind not in KINDS:
         raise NoteError(f"unknown type {kind!r} (use one of {', '.join(KINDS)})", source)
-    repairs += _set_types(note, kind, when, stem)
+    edits += _set_types(note, kind, when, stem)
     folder = settings.into if settings.into is not None else _folder(settings, kind)
     name = stem if kind == "journal" and ISO_DATE_RE.fullmatch(stem) else note_name(title)
     parent_path = _join(folder, name)
@@ -302,13 +308,15 @@ def plan_import(
         if title_heading is not None:
             title_heading = Heading(title_heading.level, title_heading.text, title_heading.line + shift)
         split = _split(note, split_level, title_heading, name, link, child_folder, taken)
-        repairs += [
+        edits += [
             Repair(r.line - shift if r.line else None, r.kind, r.message, r.before, r.after)
             for r in split.repairs
         ]
         plan.notes += split.children
     plan.notes.insert(0, PlannedNote(parent_path, name, note_type, _final_newline(note.text)))
-    plan.repairs = sorted(repairs, key=lambda r: (r.line is None, r.line or 0))
+    if converted is not None:
+        edits = [Repair(converted.source_line(r.line), r.kind, r.message, r.before, r.after) for r in edits]
+    plan.repairs = sorted(repairs + edits, key=lambda r: (r.line is None, r.line or 0))
     return plan
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultkit.errors import NoteError, Problem, UnparsableError
 from vaultkit.fileio import atomic_write, read_bytes
@@ -25,10 +25,15 @@ from vaultkit.props.frontmatter import (
     Frontmatter,
     PropertyValue,
     find_links_in_properties,
+    newline_of,
     parse_frontmatter,
     same_value,
     splice_property,
 )
+from vaultkit.props.yaml_format import format_property
+
+if TYPE_CHECKING:
+    from frontmatter import Post
 
 __all__ = ["Note", "decode_note"]
 
@@ -88,6 +93,35 @@ class Note:
         data = read_bytes(path)
         text, problems = decode_note(data)
         return cls(text, path, statuses=statuses, problems=problems, disk_bytes=data)
+
+    @classmethod
+    def from_post(
+        cls, post: Post, path: Path | str | None = None, *, statuses: TaskStatuses = DEFAULT_STATUSES
+    ) -> Note:
+        """A note from a python-frontmatter `Post`, for code that already reads notes with it.
+
+        The properties are written the way vaultkit writes them (`format_property`: Obsidian's shapes, in
+        the metadata's order), never with python-frontmatter's `dumps()`, which sorts keys and reflows
+        lists. `post.content` becomes the body unchanged (python-frontmatter strips it when it loads a
+        file, so such a note has no final newline). Raises NoteError for a value a property cannot hold
+        (a nested mapping, a list of lists) or when the text would not read back as exactly this post.
+        """
+        content = str(post.content)
+        newline = newline_of(content)
+        metadata = dict(post.metadata)
+        for key, value in metadata.items():
+            _check_value(key, value)
+        block = "".join(format_property(key, _plain(value), newline) for key, value in metadata.items())
+        text = f"---{newline}{block}---{newline}{content}" if metadata else content
+        note = cls(text, path, statuses=statuses)
+        if not metadata and note.has_frontmatter:  # a body that opens with `---` needs an empty block
+            note = cls(f"---{newline}---{newline}{content}", path, statuses=statuses)
+        expected = {key: _plain(value) for key, value in metadata.items()}
+        props = dict(note.properties)
+        same = list(props) == list(expected) and same_value(props, expected)
+        if note.errors or note.body != content or not same:
+            raise NoteError("the post's metadata and content do not read back unchanged as a note", path)
+        return note
 
     def _reparse(self) -> None:
         self._adopt(parse_frontmatter(self._text))
@@ -175,6 +209,22 @@ class Note:
         """Tags from the `tags` property and `#tags` in the body, without `#`, in order of appearance."""
         return note_tags(self._fm.properties.get("tags"), self.structure.tags)
 
+    def to_post(self) -> Post:
+        """The note as a python-frontmatter `Post` (metadata: the properties, content: the body).
+
+        A copy: changing the post does not change the note; write it back with `Note.from_post`, never
+        with python-frontmatter's `dumps()`. Raises UnparsableError when the properties did not load, as
+        an empty `metadata` would then silently stand for properties the file has.
+        """
+        import frontmatter
+
+        if self.errors:
+            first = self.errors[0]
+            raise UnparsableError(f"cannot convert: {first.message}", self.path, first.line)
+        post = frontmatter.Post(self.body)  # metadata set after: a key `content` or `handler` is allowed
+        post.metadata.update({key: _plain(value) for key, value in self._fm.properties.items()})
+        return post
+
     # ------------------------------------------------------------------------------------ editing
 
     def _require_editable(self) -> None:
@@ -257,6 +307,11 @@ class Note:
 
     def __repr__(self) -> str:
         return f"Note({str(self.path) if self.path else '<text>'!r}, type={self.type!r})"
+
+
+def _plain(value: Any) -> Any:
+    """A property value with its own list (tuples as lists), so the post and the note share nothing."""
+    return list(value) if isinstance(value, (list, tuple)) else value
 
 
 def _valid_text(text: str) -> bool:

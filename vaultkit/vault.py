@@ -280,7 +280,8 @@ class Vault:
             return []
         self.__dict__.pop("plans", None)
         notes_changed = [p for p in changed if _is_note(p)]
-        notes_removed = [p for p in removed if _is_note(p) and p not in notes_changed]
+        still = set(notes_changed)  # a file moved onto itself, or gone and back: re-read, not removed
+        notes_removed = [p for p in removed if _is_note(p) and p not in still]
         if "index" in self.__dict__:
             self.index.follow(notes_changed, notes_removed)
         if "records" in self.__dict__:

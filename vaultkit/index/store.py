@@ -246,14 +246,39 @@ class NoteIndex:
 
     def update(self, path: str) -> NoteSummary | None:
         """Re-check one note (the watcher's call): its summary, or None when the file is gone."""
-        self._load()
-        if not (self.root / path).is_file():
-            if path in self._stats:
-                self._apply([], [path])
-            return None
-        known = self._stats.get(path)
-        self._apply(self._parse([(path, known[2] if known else None, self.is_template(path))], False), [])
+        self.follow([path], [])
         return self.summaries.get(path)
+
+    def remove(self, path: str) -> None:
+        """Drop the entry of one note that is no longer part of the vault (no effect when there is none)."""
+        self.follow([], [path])
+
+    def follow(self, changed: Sequence[str], removed: Sequence[str]) -> None:
+        """Follow a few notes that changed on disk, in one write: the notes at `changed` re-checked (read
+        and hashed, parsed only if their bytes changed; dropped if their file is gone), the entries of
+        `removed` dropped. A renamed note is its old path removed and its new one changed: it is parsed
+        again under its new name, since its title, and whether it is a template, come from the path.
+        """
+        self._load()
+        stats, summaries = self._stats, self.summaries
+        todo: list[tuple[str, bytes | None, bool]] = []
+        gone: list[str] = []
+        for path in changed:
+            if (self.root / path).is_file():
+                known = stats.get(path)
+                todo.append((path, known[2] if known else None, self.is_template(path)))
+            else:
+                gone.append(path)
+        present = {item[0] for item in todo}
+        gone = [
+            p for p in dict.fromkeys([*gone, *removed]) if p not in present and (p in stats or p in summaries)
+        ]
+        if not todo and not gone:
+            return
+        new = any(p not in summaries for p in present)
+        self._apply(self._parse(todo, detail=False), gone)
+        if new and list(self.summaries) != sorted(self.summaries):  # new entries go last: walk order again
+            self.summaries = {p: self.summaries[p] for p in sorted(self.summaries)}
 
     def holds(self, path: str, data: bytes) -> bool:
         """Whether the entry for `path` was made from exactly these bytes (its summary is theirs)."""

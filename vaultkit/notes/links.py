@@ -11,6 +11,7 @@ ambiguity so the user can qualify the link.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Iterable
@@ -143,18 +144,56 @@ def _key(path: str) -> str:
     return path.lower().removesuffix(".md")
 
 
+def _path_key(path: str) -> str:
+    """The key a file is found by as an exact path: a note without `.md`, any other file as it is."""
+    return _key(path) if path.lower().endswith(".md") else path.lower()
+
+
+def _drop(table: dict[str, list[str]], key: str, path: str) -> None:
+    """Take `path` out of `table[key]`, and the key out of the table once no path is left under it."""
+    paths = table[key]
+    paths.remove(path)
+    if not paths:
+        del table[key]
+
+
 class LinkIndex:
-    """Resolves link targets against the files of a vault (vault-relative `/` paths)."""
+    """Resolves link targets against the files of a vault (vault-relative `/` paths).
+
+    `add` and `remove` follow one file at a time (the watcher keeps a vault current without walking it
+    again); after any sequence of them the index resolves exactly as one built from the resulting paths.
+    """
 
     def __init__(self, paths: Iterable[str]) -> None:
-        self._by_path: dict[str, str] = {}
+        # Every path claiming a key, in path order: the first one is the exact match. The others wait for
+        # it to go (`Notes/a.md` and `Notes/A.md`, or a note `x.md` and a file `x`, share a key).
+        self._by_path: dict[str, list[str]] = {}
         self._by_name: dict[str, list[str]] = {}
         self._known: dict[tuple[str, str | None], Resolution] = {}
         for path in sorted(paths):
-            key = _key(path) if path.lower().endswith(".md") else path.lower()
-            self._by_path.setdefault(key, path)
-            name = key.rsplit("/", 1)[-1]
-            self._by_name.setdefault(name, []).append(path)
+            key = _path_key(path)
+            self._by_path.setdefault(key, []).append(path)
+            self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
+
+    def add(self, path: str) -> None:
+        """Take in a file that appeared (no effect when it is already known)."""
+        key = _path_key(path)
+        claims = self._by_path.setdefault(key, [])
+        if path in claims:
+            return
+        bisect.insort(claims, path)
+        bisect.insort(self._by_name.setdefault(key.rsplit("/", 1)[-1], []), path)
+        self._known.clear()  # any kept answer may now have another candidate
+
+    def remove(self, path: str) -> None:
+        """Forget a file that went (no effect when it was not known)."""
+        key = _path_key(path)
+        claims = self._by_path.get(key)
+        if claims is None or path not in claims:
+            return
+        _drop(self._by_path, key, path)
+        _drop(self._by_name, key.rsplit("/", 1)[-1], path)
+        self._known.clear()
 
     def resolve(self, target: str, source: str | None = None) -> Resolution:
         """Resolve `target` as written in the note at `source` (both vault-relative).
@@ -181,8 +220,9 @@ class LinkIndex:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(source or ""), target))
         key = target.lower()
         key = key.removesuffix(".md") if key.endswith(".md") else key
-        exact = self._by_path.get(key) or self._by_path.get(key + ".md")
-        if exact is not None:
+        claims = self._by_path.get(key) or self._by_path.get(key + ".md")
+        if claims:
+            exact = claims[0]
             return Resolution(exact, (exact,))
         if relative:
             return Resolution(None, ())
@@ -202,6 +242,7 @@ class LinkIndex:
         folder = posixpath.dirname(source) if source else None
         ranked = sorted(candidates, key=lambda p: (posixpath.dirname(p) != folder, len(p), p))
         return Resolution(ranked[0], tuple(ranked))
+
 
 def linked_targets(value: Any) -> list[str]:
     """Link targets in a property value: `"[[Plan]]"`, `["[[A]]", "[[B]]"]`, or a bare name."""

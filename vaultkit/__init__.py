@@ -30,6 +30,7 @@ if os.environ.get("VAULTKIT_PURE_PYTHON"):
 _EXPORTS = {
     "Note": "notes.note",
     "Vault": "vault",
+    "Change": "vault",
     "NoteRecord": "notes.record",
     "Task": "notes.tasks",
     "TaskCounts": "notes.tasks",
@@ -52,6 +53,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Change",
     "Config",
     "ConflictError",
     "Finding",
@@ -95,7 +97,7 @@ if TYPE_CHECKING:
     from vaultkit.notes.structure import Heading
     from vaultkit.notes.tasks import Task, TaskCounts, TaskStatuses
     from vaultkit.status import vault_status
-    from vaultkit.vault import Vault
+    from vaultkit.vault import Change, Vault
 
 
 def __getattr__(name: str) -> Any:

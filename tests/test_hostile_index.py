@@ -1,14 +1,17 @@
-"""vaultkit's own files are never written through a link that leads out of the vault, and a database
-that is not vaultkit's index is never deleted or overwritten."""
+"""vaultkit's own files are never written through a link that leads out of the vault, a database that is
+not vaultkit's index is never deleted or overwritten, and only regular files of a bounded size are read."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import make_vault
 
+from vaultkit.cli.commands import main
 from vaultkit.index.store import INDEX_FILE
 from vaultkit.status import vault_status
 from vaultkit.vault import Vault
@@ -67,3 +70,66 @@ def test_an_index_file_that_is_a_link_out_of_the_vault_is_not_followed(tmp_path:
     assert Vault(root).summaries["A.md"].counts.done == 1
     assert _still_precious(outside)
     assert (root / INDEX_FILE).is_symlink()
+
+
+# ---------------------------------------------------------------------------------------------- FIFOs
+
+
+def _fifo(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (".vaultkit/config.toml", "config.toml: cannot read: is a FIFO (named pipe), not a file"),
+        (".obsidian/templates.json", "templates.json: cannot read: is a FIFO (named pipe), not a file"),
+    ],
+)
+def test_a_fifo_among_the_settings_is_a_clear_error_not_a_hang(
+    tmp_path: Path, where: str, message: str
+) -> None:
+    root = make_vault(tmp_path, {"A.md": "- [x] a\n"})
+    _fifo(root / where)
+    result = CliRunner().invoke(main, ["status"], env={"VAULTKIT_VAULT": str(root)})
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+@pytest.mark.timeout(20)
+def test_new_with_a_fifo_for_daily_notes_settings_is_a_clear_error(tmp_path: Path) -> None:
+    root = make_vault(tmp_path, {"A.md": "x\n"})
+    _fifo(root / ".obsidian" / "daily-notes.json")
+    result = CliRunner().invoke(main, ["new", "journal"], env={"VAULTKIT_VAULT": str(root)})
+    assert result.exit_code != 0
+    assert "daily-notes.json: cannot read: is a FIFO (named pipe), not a file" in result.output
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_import_refuses_what_is_not_a_file(tmp_path: Path, kind: str) -> None:
+    root = make_vault(tmp_path / "v", {"A.md": "x\n"})
+    source = _fifo(tmp_path / "doc.md") if kind == "fifo" else Path("/dev/zero")
+    result = CliRunner().invoke(main, ["import", str(source)], env={"VAULTKIT_VAULT": str(root)})
+    assert result.exit_code == 1
+    reason = "is a FIFO (named pipe), not a file" if kind == "fifo" else "is a device, not a file"
+    assert reason in result.output
+    assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) == ["A.md"]
+
+
+def test_import_refuses_a_document_over_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultkit import fileio
+
+    monkeypatch.setattr(fileio, "IMPORT_LIMIT", 1000)
+    from vaultkit.importing import apply
+
+    monkeypatch.setattr(apply, "IMPORT_LIMIT", 1000)
+    root = make_vault(tmp_path / "v", {"A.md": "x\n"})
+    big = tmp_path / "big.md"
+    big.write_text("- [ ] x\n" * 200, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(big)], env={"VAULTKIT_VAULT": str(root)})
+    assert result.exit_code == 1
+    assert "is larger than 1000 bytes, the most vaultkit reads of a document to import" in result.output

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaultkit.errors import VaultError
+from vaultkit.errors import NoteError, VaultError
+from vaultkit.fileio import CONFIG_LIMIT, read_regular
 from vaultkit.notes.tasks import TaskStatuses
 
 __all__ = ["CONFIG_PATH", "Config", "load_config"]
@@ -61,11 +62,13 @@ def load_config(vault_root: Path) -> Config:
     """Read the vault's config (defaults when the file is absent). Raises VaultError when it is invalid."""
     path = vault_root / CONFIG_PATH
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_regular(path, CONFIG_LIMIT, "a config file").decode("utf-8"))
     except FileNotFoundError:
         return Config()
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise VaultError(f"{path}: invalid TOML: {exc} (fix or delete the file)") from exc
+    except NoteError as exc:
+        raise VaultError(f"{path}: cannot read: {exc.reason}") from exc
     except OSError as exc:
         raise VaultError(f"{path}: cannot read: {exc.strerror}") from exc
     tasks = _table(raw, "tasks", path)

@@ -18,19 +18,73 @@ from pathlib import Path
 
 from vaultkit.errors import ConflictError, NoteError, UnsafePathError
 
-__all__ = ["atomic_write", "ensure_inside", "read_bytes"]
+__all__ = ["CONFIG_LIMIT", "IMPORT_LIMIT", "atomic_write", "ensure_inside", "read_bytes", "read_regular"]
+
+#: The most vaultkit reads of one settings file (`.vaultkit/config.toml`, `.obsidian/*.json`): 1 MiB.
+CONFIG_LIMIT = 1 << 20
+#: The most `vaultkit import` reads of one document: 64 MiB (a 50 MB note is read and imported).
+IMPORT_LIMIT = 64 << 20
+
+_KINDS = (
+    (stat.S_ISFIFO, "is a FIFO (named pipe), not a file"),
+    (stat.S_ISCHR, "is a device, not a file"),
+    (stat.S_ISBLK, "is a device, not a file"),
+    (stat.S_ISSOCK, "is a socket, not a file"),
+)
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes; NoteError (with the path, and the reason only) when it cannot be read."""
+def read_regular(path: Path, limit: int | None = None, what: str = "a file") -> bytes:
+    """The bytes of the regular file at `path`, never more than `limit`.
+
+    A FIFO, device or socket is refused before a byte is read (opened without blocking, then checked
+    with fstat): reading one would hang (a FIFO with no writer) or never end (`/dev/zero`). Raises
+    FileNotFoundError when there is no file, and NoteError with the reason for everything else, including
+    a file larger than `limit` (`what` names the file's role in that message).
+    """
     try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise NoteError("no such file", path) from exc
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise
     except IsADirectoryError as exc:
-        raise NoteError("is a folder, not a note", path) from exc
+        raise NoteError(f"is a folder, not {what}", path) from exc
     except OSError as exc:
         raise NoteError(str(exc.strerror or exc), path) from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise NoteError(f"is a folder, not {what}", path)
+        for test, reason in _KINDS:
+            if test(mode):
+                raise NoteError(reason, path)
+        chunks: list[bytes] = []
+        size = 0
+        cap = limit + 1 if limit is not None else None
+        while cap is None or size < cap:
+            chunk = os.read(fd, 1 << 20 if cap is None else min(1 << 20, cap - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise NoteError(str(exc.strerror or exc), path) from exc
+    finally:
+        os.close(fd)
+    if limit is not None and size > limit:
+        raise NoteError(f"is larger than {_size(limit)}, the most vaultkit reads of {what}", path)
+    return b"".join(chunks)
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count} bytes"
+
+
+def read_bytes(path: Path, limit: int | None = None, what: str = "a note") -> bytes:
+    """A file's bytes (see `read_regular`); NoteError (with the path, and the reason only) when it
+    cannot be read, a missing file included."""
+    try:
+        return read_regular(path, limit, what)
+    except FileNotFoundError as exc:
+        raise NoteError("no such file", path) from exc
 
 
 def ensure_inside(root: Path, path: Path) -> Path:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from vaultkit.config import CONFIG_PATH, Config, load_config
-from vaultkit.errors import UnsafePathError, VaultError
-from vaultkit.fileio import ensure_inside
+from vaultkit.errors import NoteError, UnsafePathError, VaultError
+from vaultkit.fileio import CONFIG_LIMIT, ensure_inside, read_regular
 from vaultkit.notes.links import LinkIndex, Resolution, parse_link_target
 from vaultkit.notes.progress import PlanProgress, aggregate_plans
 
@@ -71,7 +71,9 @@ def templates_folder(root: Path) -> str | None:
     """The templates folder from `.obsidian/templates.json` (vault-relative, no trailing `/`), if set."""
     path = root / ".obsidian" / "templates.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, CONFIG_LIMIT, "a settings file").decode("utf-8"))
+    except NoteError as exc:  # a FIFO, a device, a huge file: say so rather than hang or guess
+        raise VaultError(f"{path}: cannot read: {exc.reason}") from exc
     except (OSError, ValueError):
         return None
     folder = data.get("folder") if isinstance(data, dict) else None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from vaultkit.diffs import unified_diff
 from vaultkit.errors import ConflictError, NoteError, UnsafePathError
-from vaultkit.fileio import atomic_write, ensure_inside, read_bytes
+from vaultkit.fileio import IMPORT_LIMIT, atomic_write, ensure_inside, read_bytes
 from vaultkit.importing.plan import ImportPlan, ImportSettings, PlannedNote, decode_source, plan_import
 from vaultkit.importing.repair import Repair, TemplateContext, repair_encoding, repair_placeholders
 from vaultkit.markdown.patterns import ISO_DATE_RE
@@ -144,7 +144,8 @@ def import_files(
         result = ImportResult(str(source))
         results.append(result)
         try:
-            text, decode_repairs = decode_source(read_bytes(source), str(source))
+            data = read_bytes(source, IMPORT_LIMIT, "a document to import")
+            text, decode_repairs = decode_source(data, str(source))
             plan = plan_import(
                 text,
                 source.name,

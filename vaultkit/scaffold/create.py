@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vaultkit.errors import ConflictError, NoteError, UnsafePathError, VaultError
-from vaultkit.fileio import atomic_write, ensure_inside
+from vaultkit.fileio import CONFIG_LIMIT, IMPORT_LIMIT, atomic_write, ensure_inside, read_bytes, read_regular
 from vaultkit.notes.note import Note
 from vaultkit.scaffold.moment import WEEK_RULES, WeekRule, format_moment
 from vaultkit.scaffold.presets import LEVELS
@@ -202,9 +202,11 @@ class NewSettings:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, CONFIG_LIMIT, "a settings file").decode("utf-8"))
     except FileNotFoundError:
         return {}
+    except NoteError as exc:
+        raise VaultError(f"{path}: cannot read: {exc.reason}") from exc
     except (OSError, ValueError) as exc:
         raise VaultError(f"{path}: cannot read it as JSON ({exc}); fix it in Obsidian's settings") from exc
     return data if isinstance(data, dict) else {}
@@ -371,8 +373,10 @@ def new_note(
         settings.week,
     )
     try:
-        text = render_note(template.read_text(encoding="utf-8"), ctx)
-    except (OSError, UnicodeDecodeError) as exc:
+        text = render_note(read_bytes(template, IMPORT_LIMIT, "a template").decode("utf-8"), ctx)
+    except NoteError as exc:
+        raise NoteError(f"cannot read the template: {exc.reason}", template) from exc
+    except UnicodeDecodeError as exc:
         raise NoteError(f"cannot read the template: {exc}", template) from exc
     note = Note.parse(text, dest)
     if note.errors:

@@ -133,3 +133,17 @@ def test_import_refuses_a_document_over_the_limit(tmp_path: Path, monkeypatch: p
     result = CliRunner().invoke(main, ["import", str(big)], env={"VAULTKIT_VAULT": str(root)})
     assert result.exit_code == 1
     assert "is larger than 1000 bytes, the most vaultkit reads of a document to import" in result.output
+
+
+def test_a_note_that_links_outside_the_vault_is_neither_read_nor_written(tmp_path: Path) -> None:
+    outside = tmp_path / "Secret.md"
+    outside.write_text("---\ntype: plan\n---\n- [ ] secret\n", encoding="utf-8")
+    inside_target = tmp_path / "v" / "Real.md"
+    root = make_vault(tmp_path / "v", {"Real.md": "---\ntype: plan\n---\n- [x] mine\n"})
+    (root / "Linked out.md").symlink_to(outside)
+    (root / "Linked in.md").symlink_to(inside_target)
+    vault = Vault(root)
+    assert vault.note_paths == ["Linked in.md", "Real.md"]
+    result = CliRunner().invoke(main, ["rollup"], env={"VAULTKIT_VAULT": str(root)})
+    assert result.exit_code == 0, result.output
+    assert outside.read_text(encoding="utf-8") == "---\ntype: plan\n---\n- [ ] secret\n"

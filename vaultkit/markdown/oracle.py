@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from vaultkit.markdown.comments import mask_comments
 from vaultkit.markdown.patterns import CODE_SPAN_RE, LINK_SPAN_RE, PLACEHOLDER_RE, TAG_RE, TASK_RE
+from vaultkit.notes.lines import LineCounter
 from vaultkit.notes.links import Link, find_links
 from vaultkit.notes.structure import Heading, Structure
 from vaultkit.notes.tasks import DEFAULT_STATUSES, Task, TaskStatuses, parse_task_fields
@@ -145,9 +146,9 @@ def _walk(tokens: list[Token], first_line: int, statuses: TaskStatuses) -> Struc
             for tag in _tags(searchable):
                 tags.setdefault(tag.lower(), tag)
         if "{{" in searchable or "<%" in searchable:
+            lines = LineCounter(searchable, line)
             placeholders += [
-                (line + searchable.count("\n", 0, m.start()), m.group(0))
-                for m in PLACEHOLDER_RE.finditer(searchable)
+                (lines.line_at(m.start()), m.group(0)) for m in PLACEHOLDER_RE.finditer(searchable)
             ]
 
     return Structure(tuple(tasks), tuple(headings), tuple(links), tuple(tags.values()), tuple(placeholders))

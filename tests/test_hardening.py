@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import make_vault
 from vaultkit.cli.commands import main
-from vaultkit.markdown import scanner
+from vaultkit.markdown import oracle, scanner
 from vaultkit.notes.lines import LineCounter
 from vaultkit.notes.links import link_rows
 
@@ -63,3 +65,75 @@ def test_tasks_check_and_rollup_on_a_note_with_a_2mb_line(tmp_path: Path) -> Non
     assert [(t["line"], t["text"]) for t in tasks["tasks"]] == [(1, "before"), (3, "after")]
     assert run(vault, "check").exit_code == 0
     assert run(vault, "rollup").exit_code == 0
+
+
+# ------------------------------------------------------------------------- deep nesting drops nothing
+
+
+def _deep_line(markers: int) -> str:
+    return "- " * markers + "[ ] deep\n"
+
+
+@pytest.mark.parametrize("markers", [10, 13, 14, 20, 49])
+@pytest.mark.parametrize("engine", ["auto", "oracle"])
+def test_tasks_below_a_deeply_nested_line_are_counted(markers: int, engine: str) -> None:
+    body = f"- [ ] a\n{_deep_line(markers)}- [ ] b\n- [x] c\n"
+    found = scanner.scan(body, 1, engine=engine)  # type: ignore[arg-type]
+    assert [(task.line, task.level) for task in found.tasks] == [(1, 0), (2, markers - 1), (3, 0), (4, 0)]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "deep",
+    [
+        _deep_line(1000),
+        ">" * 1000 + " [ ] [[quoted]]\n",
+        "> - " * 500 + "[ ] mixed\n",
+        "1. " * 1000 + "[ ] ordered\n",
+        "".join("  " * i + f"- [ ] t{i}\n" for i in range(1000)),
+    ],
+    ids=["list", "quote", "mixed", "ordered", "indented"],
+)
+@pytest.mark.parametrize("engine", ["auto", "oracle"])
+def test_a_thousand_levels_neither_recurse_nor_drop_the_rest(deep: str, engine: str) -> None:
+    body = f"- [ ] first\n{deep}\n- [ ] last [[after]]\n"
+    last = body.count("\n")
+    found = scanner.scan(body, 1, engine=engine)  # type: ignore[arg-type]
+    assert (found.tasks[0].line, found.tasks[-1].line) == (1, last)
+    assert found.links[-1].target == "after"
+    unread = oracle.unread_lines(body)
+    assert unread  # what is too deep is named
+    read_tasks = {task.line for task in found.tasks}
+    assert all(line + 1 not in read_tasks for line in unread)
+    if deep.startswith("  "):  # each nested item on its own line: the first 50 levels are read
+        assert len(found.tasks) == 2 + 50 and len(unread) == 950
+
+
+nesting = st.lists(st.integers(min_value=0, max_value=70), min_size=1, max_size=8)
+
+
+@settings(deadline=None, max_examples=60)
+@given(nesting, st.sampled_from(["- ", "* ", "1. ", "> ", "> - "]))
+def test_fast_scanner_agrees_with_the_oracle_at_any_depth(depths: list[int], marker: str) -> None:
+    body = (
+        "".join(marker * depth + f"- [ ] t{i} [[n{i}]]\n" for i, depth in enumerate(depths)) + "- [x] end\n"
+    )
+    assert scanner.scan(body, 1, engine="auto") == scanner.scan(body, 1, engine="oracle")
+
+
+def test_check_reports_the_lines_too_deep_and_status_counts_the_rest(tmp_path: Path) -> None:
+    indented = "".join("  " * i + "- [ ] t\n" for i in range(52))
+    note = f"---\ntype: plan\n---\n- [x] a\n{_deep_line(60)}- [ ] b\n\n{indented}"
+    vault = make_vault(tmp_path / "v", {"Deep.md": note})
+    found = json.loads(run(vault, "check", "--json").output)["problems"]
+    assert [(p["line"], p["code"], p["severity"]) for p in found] == [
+        (5, "too-deep", "error"),
+        (57, "too-deep", "error"),
+    ]
+    assert found[0]["message"].startswith("this line nested 50 lists (or 100 quotes) deep or more")
+    assert found[1]["message"].startswith("3 lines from here nested 50 lists")
+    assert run(vault, "check").exit_code == 1
+    tasks = json.loads(run(vault, "tasks", "--json").output)["tasks"]
+    assert [t["line"] for t in tasks] == [4, 6, *range(8, 57)]
+    status = run(vault, "status", "--json").output
+    assert '"done": 1' in status and '"open": 50' in status

@@ -533,6 +533,7 @@ Severities and codes:
   error    placeholder     {{date}}, {{title}}, <% ... %> left outside the templates folder
   error    plan            a `plan` property that does not link to a `type: plan` note
   error    mojibake        garbled characters such as â€™ Ã© â†’ ‚Äì üîπ
+  error    too-deep        lines nested 50 lists deep or more (their tasks go uncounted)
   warning  broken-link     a link to no file (a note not written yet)
   warning  broken-heading  a link to a heading the note does not have
   warning  ambiguous-link  a bare name that several notes share

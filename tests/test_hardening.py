@@ -4,6 +4,12 @@ behind or reached the user as a traceback. Each test fails on the code before it
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +22,8 @@ from vaultkit.cli.commands import main
 from vaultkit.markdown import oracle, scanner
 from vaultkit.notes.lines import LineCounter
 from vaultkit.notes.links import link_rows
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(vault: Path, *args: str) -> Result:
@@ -137,3 +145,73 @@ def test_check_reports_the_lines_too_deep_and_status_counts_the_rest(tmp_path: P
     assert [t["line"] for t in tasks] == [4, 6, *range(8, 57)]
     status = run(vault, "status", "--json").output
     assert '"done": 1' in status and '"open": 50' in status
+
+
+# ------------------------------------------------------------------ no worker outlives an interrupted run
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (read from /proc)."""
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie, dead but not yet reaped by init, does not count)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+@pytest.fixture(scope="module")
+def big_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from benchmarks.generate import generate_vault
+
+    out = tmp_path_factory.mktemp("big")
+    generate_vault(out, 3000, seed=5)  # well over PARALLEL_MIN: a cold run parses in the worker pool
+    return out / "vault"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
+def test_workers_end_with_an_interrupted_run(big_vault: Path, sig: signal.Signals) -> None:
+    shutil.rmtree(big_vault / ".vaultkit", ignore_errors=True)  # a cold run: the pool parses every note
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "VAULTKIT_VAULT": str(big_vault)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "vaultkit", "status", "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            deadline = time.monotonic() + 60
+            workers: set[int] = set()
+            while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.05)
+                workers = _children(proc.pid)
+            assert len(workers) >= 2, "the run never started its worker pool"
+            time.sleep(0.3)  # the workers are parsing
+            proc.send_signal(sig)
+            _, stderr = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    if sig != signal.SIGKILL:
+        assert proc.returncode == 128 + sig, stderr
+        assert stderr == f"vaultkit: stopped by {sig.name}\n"
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "pool workers outlived their parent"

@@ -3,6 +3,7 @@ behind or reached the user as a traceback. Each test fails on the code before it
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -22,6 +23,10 @@ from vaultkit.cli.commands import main
 from vaultkit.markdown import oracle, scanner
 from vaultkit.notes.lines import LineCounter
 from vaultkit.notes.links import link_rows
+from vaultkit.props.fast import fast_properties
+from vaultkit.props.frontmatter import parse_frontmatter
+from vaultkit.props.numbers import MAX_DIGITS, yaml_int
+from vaultkit.scaffold.templates import TemplateContext, render_text, unrenderable
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -215,3 +220,74 @@ def test_workers_end_with_an_interrupted_run(big_vault: Path, sig: signal.Signal
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if _alive(pid)], "pool workers outlived their parent"
+
+
+# ----------------------------------------------------------------------- huge numbers, the calendar's end
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12", 12),
+        ("-3", -3),
+        ("0x1F", 31),
+        ("0o17", 15),
+        ("9" * MAX_DIGITS, int("9" * MAX_DIGITS)),
+        ("9" * (MAX_DIGITS + 1), "9" * (MAX_DIGITS + 1)),
+        ("-" + "9" * (MAX_DIGITS + 1), "-" + "9" * (MAX_DIGITS + 1)),
+        ("0x" + "f" * 5000, "0x" + "f" * 5000),
+        ("0o" + "7" * 6000, "0o" + "7" * 6000),
+    ],
+)
+def test_an_integer_too_long_to_print_stays_text(text: str, value: int | str) -> None:
+    assert yaml_int(text) == value
+    assert parse_frontmatter(f"---\nbig: {text}\n---\n").properties == {"big": value}
+    fast = fast_properties([f"big: {text}\n"])
+    assert fast == {"big": value} or (fast is None and text.startswith("-"))  # `-` first: YAML's to read
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    st.sampled_from(["", "-", "0x", "0o"]),
+    st.integers(min_value=MAX_DIGITS - 10, max_value=MAX_DIGITS + 400),
+    st.sampled_from("1579"),
+)
+def test_both_property_readers_give_a_printable_value(prefix: str, digits: int, digit: str) -> None:
+    line = f"n: {prefix}{digit * digits}\n"
+    value = parse_frontmatter(f"---\n{line}---\n").properties
+    assert fast_properties([line]) in (value, None if prefix == "-" else value)
+    str(value["n"])  # printable: `show`, `--json` and the index all turn it into text
+
+
+def test_show_a_note_with_a_5000_digit_hex_property(tmp_path: Path) -> None:
+    big = "0x" + "f" * 5000
+    vault = make_vault(tmp_path / "v", {"N.md": f"---\nbig: {big}\nsmall: 0x10\n---\n- [ ] a\n"})
+    result = run(vault, "show", "N.md", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["properties"] == {"big": big, "small": 16}
+    assert big in run(vault, "show", "N.md").output
+    assert run(vault, "status").exit_code == 0
+
+
+def test_new_journal_whose_template_dates_leave_the_calendar(tmp_path: Path) -> None:
+    template = '---\ntype: journal\nnext: "{{tomorrow}}"\n---\nTomorrow: {{tomorrow}}\n'
+    vault = make_vault(tmp_path / "v", {"Templates/Daily journal.md": template}, templates="Templates")
+    result = run(vault, "new", "journal", "--date", "9999-12-31")
+    assert result.exit_code == 2
+    assert result.output == (
+        "vaultkit: 9999-12-31: the template's {{tomorrow}} falls outside the calendar (years 1 to 9999); "
+        "choose another --date\n"
+    )
+    assert not (vault / "9999-12-31.md").exists()
+    assert run(vault, "new", "journal", "--date", "9999-12-30").exit_code == 0
+    assert (vault / "9999-12-30.md").read_text(
+        "utf-8"
+    ) == "---\ntype: journal\nnext: 9999-12-31\n---\nTomorrow: 9999-12-31\n"
+
+
+def test_rendering_leaves_a_date_outside_the_calendar_as_written() -> None:
+    ctx = TemplateContext("x", dt.datetime(9999, 12, 31))
+    assert render_text("{{tomorrow}} {{yesterday}}", ctx) == "{{tomorrow}} 9999-12-30"
+    assert unrenderable("{{title}} {{yesterday}} {{tomorrow:YYYY}}", ctx) == "{{tomorrow:YYYY}}"
+    first = TemplateContext("x", dt.datetime(1, 1, 1))
+    assert render_text("{{yesterday}} {{tomorrow}}", first) == "{{yesterday}} 0001-01-02"

@@ -285,3 +285,25 @@ def _every_task(ctx: Context) -> Callable[[str], str | None]:
 def tasks_all(ctx: Context) -> Run:
     _checked(ctx)
     return Run(ctx.vaultkit("tasks", "--json"), _every_task(ctx), ok_codes=(0,))
+
+
+LONG_LINE = "w [[x]] " * 125_000  # 1 MB in one line: a pasted log or a minified export
+
+
+def _long_line_vault(ctx: Context) -> Path:
+    """A copy of the vault plus one note whose body is a single 1 MB line of links between two tasks:
+    every scanner pass must stay linear in the line's length (it was quadratic: minutes for 5 MB)."""
+    copy = ctx.work / f"long-line-{ctx.size}"
+    if "long-line" not in ctx.state:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(ctx.vault, copy, ignore=shutil.ignore_patterns(".vaultkit"))
+        (copy / "Long line.md").write_text(f"- [ ] before\n{LONG_LINE}\n- [ ] after\n", "utf-8")
+        ctx.state["long-line"] = copy
+    return copy
+
+
+@case("tasks --json, cold, with a 1 MB line of links", requires=has_command("tasks"))
+def tasks_long_line(ctx: Context) -> Run:
+    copy = _long_line_vault(ctx)
+    ctx.drop_index(copy)
+    return Run(ctx.vaultkit("tasks", "--json", vault=copy), ok_codes=(0,))

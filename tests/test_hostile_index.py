@@ -143,7 +143,12 @@ def test_a_note_that_links_outside_the_vault_is_neither_read_nor_written(tmp_pat
     (root / "Linked out.md").symlink_to(outside)
     (root / "Linked in.md").symlink_to(inside_target)
     vault = Vault(root)
-    assert vault.note_paths == ["Linked in.md", "Real.md"]
+    assert vault.note_paths == ["Linked in.md", "Linked out.md", "Real.md"]
+    assert [p.message for p in vault.summaries["Linked out.md"].errors] == [
+        "cannot read: is a link to a file outside the vault; vaultkit neither reads nor writes it"
+    ]
+    assert vault.summaries["Linked in.md"].counts.done == 1
     result = CliRunner().invoke(main, ["rollup"], env={"VAULTKIT_VAULT": str(root)})
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
+    assert "Linked out.md" in result.output
     assert outside.read_text(encoding="utf-8") == "---\ntype: plan\n---\n- [ ] secret\n"

@@ -18,7 +18,16 @@ from pathlib import Path
 
 from vaultkit.errors import ConflictError, NoteError, UnsafePathError
 
-__all__ = ["CONFIG_LIMIT", "IMPORT_LIMIT", "atomic_write", "ensure_inside", "read_bytes", "read_regular"]
+__all__ = [
+    "CONFIG_LIMIT",
+    "IMPORT_LIMIT",
+    "OUTSIDE",
+    "atomic_write",
+    "ensure_inside",
+    "inside_vault",
+    "read_bytes",
+    "read_regular",
+]
 
 #: The most vaultkit reads of one settings file (`.vaultkit/config.toml`, `.obsidian/*.json`): 1 MiB.
 CONFIG_LIMIT = 1 << 20
@@ -85,6 +94,17 @@ def read_bytes(path: Path, limit: int | None = None, what: str = "a note") -> by
         return read_regular(path, limit, what)
     except FileNotFoundError as exc:
         raise NoteError("no such file", path) from exc
+
+
+#: Why a note that is a link to a file outside the vault is not read (nor written).
+OUTSIDE = "is a link to a file outside the vault; vaultkit neither reads nor writes it"
+
+
+def inside_vault(root: Path | str, path: Path | str) -> bool:
+    """Whether `path`, every link followed, lies inside the vault at `root` (links within it are fine)."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def ensure_inside(root: Path, path: Path) -> Path:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # Note and NoteRecord load the parsers (markdown-it, PyYAML):
     from vaultkit.notes.note import Note
     from vaultkit.notes.record import NoteRecord
 
-__all__ = ["Change", "ChangeKind", "Vault", "find_vault_root", "links_inside", "templates_folder"]
+__all__ = ["Change", "ChangeKind", "Vault", "find_vault_root", "templates_folder"]
 
 ChangeKind = Literal["created", "changed", "deleted", "moved"]
 
@@ -82,17 +82,10 @@ def templates_folder(root: Path) -> str | None:
     return folder.strip().strip("/")
 
 
-def links_inside(root: Path, path: str) -> bool:
-    """Whether the file at `path`, its links followed, lies inside the vault at `root`: a note that is a
-    link to a file elsewhere is not the vault's (vaultkit would read, and rollup write, outside it)."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
-
-
 def walk(root: Path, under: str = "") -> tuple[list[str], list[str]]:
     """(note paths, other file paths), vault-relative with `/`, sorted; dot-folders and dot-files skipped,
-    linked folders never entered, and links to files outside the vault left out.
+    linked folders never entered. A note that is a link to a file outside the vault is listed, and read as
+    an error (`fileio.OUTSIDE`): never read, never written, but reported.
 
     `under` walks one folder of the vault only (a folder that appeared), giving vault-relative paths too.
     """
@@ -112,7 +105,7 @@ def walk(root: Path, under: str = "") -> tuple[list[str], list[str]]:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(child)
-                elif entry.is_file() and (not entry.is_symlink() or links_inside(root, entry.path)):
+                elif entry.is_file():
                     (notes if entry.name.lower().endswith(".md") else others).append(child)
             except OSError:
                 continue
@@ -341,10 +334,7 @@ class Vault:
             full = folder / parts[-1]
             if stat.S_ISDIR(full.lstat().st_mode):
                 return "folder"
-            if not stat.S_ISREG(full.stat().st_mode):
-                return None
-            # a symlinked file counts, as in `walk`, where its link stays inside the vault
-            return "file" if not full.is_symlink() or links_inside(self.root, str(full)) else None
+            return "file" if stat.S_ISREG(full.stat().st_mode) else None  # a symlinked file counts
         except OSError:
             return None
 

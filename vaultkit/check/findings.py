@@ -9,6 +9,7 @@ Each finding has a path, a 1-based line (None for the whole file), a severity an
 | `placeholder`    | error    | `{{date}}`, `<% … %>` left outside the templates folder           |
 | `plan`           | error    | a `plan` property that does not link to a `type: plan` note      |
 | `mojibake`       | error    | UTF-8 once read as cp1252 or Mac Roman (`â€™`, `‚Äì`, `üîπ`)      |
+| `too-deep`       | error    | lines nested 50 lists deep or more: their tasks are not counted    |
 | `broken-link`    | warning  | a link to no file (Obsidian users link notes not yet written)     |
 | `broken-heading` | warning  | a link to a heading the target note does not have                 |
 | `ambiguous-link` | warning  | a bare name that several notes share (resolved by tie-break)      |

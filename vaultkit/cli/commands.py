@@ -1,8 +1,9 @@
 """The `vaultkit` command. Each command resolves the vault, calls the library, and prints.
 
 This is the only module that imports click. Library modules are imported inside commands so that
-`vaultkit --help` starts fast. Exit status: 0 fine, 1 problems found, 2 usage error. Errors go to
-stderr as one readable line, never a traceback.
+`vaultkit --help` starts fast. Exit status: 0 fine, 1 problems found, 2 usage error, 128 + the signal's
+number when SIGTERM or SIGHUP stopped the run (143, 129). Errors go to stderr as one readable line, never
+a traceback.
 """
 
 from __future__ import annotations
@@ -143,6 +144,32 @@ def resolve_note(vault: Vault, name: str) -> str:
     return path
 
 
+class Stopped(SystemExit):
+    """A run ended by SIGTERM or SIGHUP: raised in the main thread by `_stop`, so the run unwinds as it does
+    for Ctrl-C (the index's worker pool is shut down, a transaction rolled back, no half-written note)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _stop_on_signals() -> None:
+    """Make SIGTERM and SIGHUP (a closed terminal, a service manager, `kill`) end a run cleanly, where their
+    default would kill the process at once and leave its pool workers behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread can install handlers (the CLI run from a test's thread)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
+
+
 def _usage_line(exc: click.UsageError) -> str:
     message = exc.format_message().rstrip(".")
     if isinstance(exc, CliUsageError) or exc.ctx is None:
@@ -192,6 +219,11 @@ class VaultkitGroup(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             echo(f"vaultkit: {where}{exc.strerror or exc}", err=True)
             ctx.exit(EXIT_PROBLEMS)
+        except Stopped as exc:
+            import signal
+
+            click.echo(f"vaultkit: stopped by {signal.Signals(exc.signum).name}", err=True)
+            raise
 
 
 @click.group(
@@ -204,6 +236,7 @@ def main() -> None:
     vaultkit reads and writes notes losslessly, counts their tasks, rolls progress up into properties
     and dashboards, and checks a vault for problems. Run `vaultkit COMMAND --help` for details.
     """
+    _stop_on_signals()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -538,6 +571,7 @@ Severities and codes:
   error    placeholder     {{date}}, {{title}}, <% ... %> left outside the templates folder
   error    plan            a `plan` property that does not link to a `type: plan` note
   error    mojibake        garbled characters such as â€™ Ã© â†’ ‚Äì üîπ
+  error    too-deep        lines nested 50 lists deep or more (their tasks go uncounted)
   warning  broken-link     a link to no file (a note not written yet)
   warning  broken-heading  a link to a heading the note does not have
   warning  ambiguous-link  a bare name that several notes share

@@ -417,7 +417,12 @@ def _record(
 
 def reference_record(root: Any, path: str, statuses: TaskStatuses, is_template: bool) -> NoteRecord:
     """A note's record parsed from disk the reference way (no index, no fast path)."""
-    data, reason = read_note(path, root / path)
+    from vaultkit.fileio import OUTSIDE, inside_vault
+
+    full = root / path
+    if full.is_symlink() and not inside_vault(root, full):
+        return _record(path, None, OUTSIDE, statuses, is_template)
+    data, reason = read_note(path, full)
     return _record(path, data, reason, statuses, is_template)
 
 

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vaultkit.fileio import OUTSIDE, inside_vault
 from vaultkit.index.rows import FLAG_RECHECK, Detail, SummaryParts, full_parts, summary_parts
 from vaultkit.markdown.scanner import current_engine
 from vaultkit.notes.tasks import TaskStatuses
@@ -30,6 +31,7 @@ __all__ = [
     "pool_context",
     "record_modules",
     "unchanged",
+    "worker_start",
 ]
 
 FORMAT_VERSION = 4  # 2: SHA-256 content hashes; 3: tasks and outline apart, text findings; 4: dues
@@ -129,7 +131,11 @@ def _parse_one(
 ) -> _Parsed | tuple[str, int, int, bytes, int]:
     """Stat, read and (unless the bytes hash as `known_hash`) parse one note."""
     now = time.time_ns()
-    data, reason, mtime, size = _read(os.path.join(root, path))  # noqa: PTH118
+    full = os.path.join(root, path)  # noqa: PTH118
+    read: tuple[bytes | None, str | None, int, int] = (None, OUTSIDE, -1, -1)
+    if not os.path.islink(full) or inside_vault(root, full):  # noqa: PTH114 (no Path object per note)
+        read = _read(full)
+    data, reason, mtime, size = read
     flags = FLAG_RECHECK if data is None or now - mtime < RACY_NS else 0
     digest = content_hash(data) if data is not None else b""
     if data is not None and digest == known_hash:
@@ -191,3 +197,41 @@ def pool_context() -> Any:
     if sys.platform == "linux" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+#: How often a pool worker looks whether its parent is still there (seconds).
+PARENT_POLL = 0.2
+
+
+def worker_start(parent: int) -> None:
+    """Run first in each pool worker: make it end when the run that started it ends, however it ends.
+
+    The workers wait on a queue whose writing end they hold themselves, so they never see it close: a
+    parent killed (`kill -9`, or a SIGTERM before the CLI handled it) left them blocked forever, children
+    of init. So: on Linux the kernel sends SIGTERM when the parent dies (`PR_SET_PDEATHSIG`); everywhere a
+    daemon thread polls `os.getppid()`, which changes when the parent is gone. Ctrl-C reaches the whole
+    process group: a worker ignores it and the parent, which gets it too, shuts the pool down; SIGTERM and
+    SIGHUP end a worker at once (not the CLI's handlers, inherited through fork).
+    """
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # gone before the above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="vaultkit-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)  # no cleanup to run: the worker holds nothing but its share of a parse

@@ -42,7 +42,14 @@ from vaultkit.index.rows import (
     encode,
     open_due,
 )
-from vaultkit.index.scan import FORMAT_VERSION, fingerprint, parse_batch, pool_context, unchanged
+from vaultkit.index.scan import (
+    FORMAT_VERSION,
+    fingerprint,
+    parse_batch,
+    pool_context,
+    unchanged,
+    worker_start,
+)
 from vaultkit.notes.tasks import TaskCounts, TaskStatuses
 
 if TYPE_CHECKING:
@@ -296,7 +303,13 @@ class NoteIndex:
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context()) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=pool_context(),
+            initializer=worker_start,
+            initargs=(os.getpid(),),
+        )
+        try:
             results = pool.map(
                 parse_batch,
                 [root] * len(chunks),
@@ -306,6 +319,13 @@ class NoteIndex:
             )
             for batch in results:
                 yield from batch
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM or SIGHUP through the CLI's handlers, or the reader closing
+            # this generator): drop the chunks not started instead of parsing the whole vault first, as
+            # leaving a `with` block would (`shutdown(wait=True)`); the workers end after their chunk.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
     def _apply(self, parsed: Iterable[Any], removed: list[str], *, keep: bool = True) -> None:
         """Take parsed notes in: their summaries, and their details, held in memory too unless `keep` is

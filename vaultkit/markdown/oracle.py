@@ -16,15 +16,25 @@ from typing import TYPE_CHECKING
 
 from vaultkit.markdown.comments import mask_comments
 from vaultkit.markdown.patterns import CODE_SPAN_RE, LINK_SPAN_RE, PLACEHOLDER_RE, TAG_RE, TASK_RE
+from vaultkit.notes.lines import LineCounter
 from vaultkit.notes.links import Link, find_links
 from vaultkit.notes.structure import Heading, Structure
 from vaultkit.notes.tasks import DEFAULT_STATUSES, Task, TaskStatuses, parse_task_fields
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
-__all__ = ["code_lines", "scan"]
+__all__ = ["MAX_LEVEL", "code_lines", "scan", "unread_lines"]
+
+
+#: How deep markdown-it may nest blocks (each list is two levels, its list and its item; each blockquote one).
+#: markdown-it's own limit (`maxNesting`, 20 in the commonmark preset) drops the rest of the document once
+#: a line reaches it, so every task below a `- - - … - [ ] x` line of 10 or more markers vanished. Ours
+#: skips only the lines that are too deep (`_skip_too_deep`) and `unread_lines` names them for `check`.
+#: Each level costs markdown-it two or three Python frames: 100 stays far below the recursion limit.
+MAX_LEVEL = 100
 
 
 @cache
@@ -32,17 +42,37 @@ def _build_parser() -> MarkdownIt:
     """Built on first use: importing markdown-it costs more than a warm `status` run (see fastscan)."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": 10 * MAX_LEVEL}).enable("table")
     md.disable("inline")  # we read inline source text ourselves; see the module docstring
+    md.block.ruler.before("table", "too_deep", _skip_too_deep)
     return md
 
 
+def _skip_too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A block that starts `MAX_LEVEL` levels deep: skip its line and note it in `env["too_deep"]`.
+
+    The parse goes on with the next line, so what follows the deep part is read as usual (markdown-it's
+    own `maxNesting` would drop it all), and the recursion stays bounded (no `RecursionError` for a
+    note with 1,000 nested list markers or `>`s).
+    """
+    if state.level < MAX_LEVEL:
+        return False
+    if not silent:
+        state.env.setdefault("too_deep", []).append(start)
+        state.line = start + 1
+    return True
 
 
+def _parse(body: str, env: dict[str, list[int]] | None = None) -> list[Token]:
+    return _build_parser().parse(body, {} if env is None else env)
 
 
-
-
+def unread_lines(body: str) -> list[int]:
+    """The 0-based lines of `body` nested more than `MAX_LEVEL` levels deep, which `scan` does not read
+    (their tasks, links and tags are not counted)."""
+    env: dict[str, list[int]] = {}
+    _parse(mask_comments(body, _code_lines(_parse(body))) if "%%" in body else body, env)
+    return sorted(set(env.get("too_deep", [])))
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -59,7 +89,7 @@ def _code_lines(tokens: list[Token]) -> set[int]:
 
 def code_lines(body: str) -> set[int]:
     """The 0-based lines of `body` that are fenced or indented code (comments not masked)."""
-    return _code_lines(_build_parser().parse(body))
+    return _code_lines(_parse(body))
 
 
 def scan(body: str, first_line: int = 1, statuses: TaskStatuses = DEFAULT_STATUSES) -> Structure:
@@ -69,12 +99,12 @@ def scan(body: str, first_line: int = 1, statuses: TaskStatuses = DEFAULT_STATUS
     the reference reading; callers go through `vaultkit.markdown.scanner`, which uses the fast scanner
     wherever that gives exactly this answer.
     """
-    tokens = _build_parser().parse(body)
+    tokens = _parse(body)
     if "%%" in body:
         code = _code_lines(tokens)
         for _ in range(3):  # a comment can hide a fence opener, which changes what is code
             masked = mask_comments(body, code)
-            tokens = _build_parser().parse(masked)
+            tokens = _parse(masked)
             new_code = _code_lines(tokens)
             if new_code == code:
                 break
@@ -145,9 +175,9 @@ def _walk(tokens: list[Token], first_line: int, statuses: TaskStatuses) -> Struc
             for tag in _tags(searchable):
                 tags.setdefault(tag.lower(), tag)
         if "{{" in searchable or "<%" in searchable:
+            lines = LineCounter(searchable, line)
             placeholders += [
-                (line + searchable.count("\n", 0, m.start()), m.group(0))
-                for m in PLACEHOLDER_RE.finditer(searchable)
+                (lines.line_at(m.start()), m.group(0)) for m in PLACEHOLDER_RE.finditer(searchable)
             ]
 
     return Structure(tuple(tasks), tuple(headings), tuple(links), tuple(tags.values()), tuple(placeholders))

@@ -20,6 +20,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
+from vaultkit.notes.lines import LineCounter
+
 __all__ = [
     "Link",
     "LinkIndex",
@@ -91,20 +93,22 @@ def link_rows(text: str, first_line: int, source: str = "body") -> list[LinkRow]
     """`find_links` as rows (tuples of each link's fields), for callers that store them."""
     found: list[tuple[int, LinkRow]] = []
     if "[[" in text:
+        lines = LineCounter(text, first_line)  # per pass: each pass's matches come in order
         for match in _WIKILINK_RE.finditer(text):
             start, embed = _embed_start(text, match.start())
             target, heading, alias = parse_link_target(match.group(1))
-            line = first_line + text.count("\n", 0, start)
+            line = lines.line_at(start)
             raw = text[start : match.end()]
             found.append((start, (target, line, heading, alias, embed, "wikilink", source, raw)))
     if "](" in text:
+        lines = LineCounter(text, first_line)
         for match in _MDLINK_RE.finditer(text):
             url = match.group(1).strip("<>")
             if _SCHEME_RE.match(url):  # web, mailto, obsidian:// and other external links
                 continue
             start, embed = _embed_start(text, match.start())
             target, _, heading = unquote(url).partition("#")
-            line = first_line + text.count("\n", 0, start)
+            line = lines.line_at(start)
             raw = text[start : match.end()]
             found.append((start, (target, line, heading or None, None, embed, "markdown", source, raw)))
     if len(found) > 1:

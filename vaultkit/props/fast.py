@@ -17,6 +17,8 @@ import re
 from functools import cache
 from typing import Any, Final
 
+from vaultkit.props.numbers import yaml_int
+
 __all__ = ["YAML_TAG_PREFIX", "fast_properties"]
 
 _KEY_RE: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+)*):(?: +(.*))?")
@@ -81,11 +83,7 @@ def _construct(tag: str, text: str) -> Any:
     if kind == "bool":
         return text.lower() == "true"
     if kind == "int":
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text)
+        return yaml_int(text)
     if kind == "float":
         lower = text.lower()
         if lower.endswith("inf"):

@@ -25,6 +25,8 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from vaultkit.props.numbers import yaml_int
+
 try:  # libyaml is ~10x faster; the pure parser gives identical nodes.
     from yaml.cyaml import CParser  # type: ignore[attr-defined]
 
@@ -90,13 +92,9 @@ Yaml12Resolver.add_implicit_resolver(
 class _Constructor(SafeConstructor):
     """SafeConstructor with 1.2-style ints/floats (no sexagesimal, no underscores)."""
 
-    def construct_yaml_int(self, node: Node) -> int:
-        value = str(self.construct_scalar(node))  # type: ignore[arg-type]
-        if value.startswith("0o"):
-            return int(value[2:], 8)
-        if value.startswith("0x"):
-            return int(value[2:], 16)
-        return int(value)
+    def construct_yaml_int(self, node: Node) -> Any:  # an int, or a str (PyYAML types it int)
+        """An int, or its text when too long to print (see `vaultkit.props.numbers`)."""
+        return yaml_int(str(self.construct_scalar(node)))  # type: ignore[arg-type]
 
     def construct_yaml_float(self, node: Node) -> float:
         value = str(self.construct_scalar(node)).lower()  # type: ignore[arg-type]

@@ -38,7 +38,7 @@ from vaultkit.notes.note import Note
 from vaultkit.scaffold.moment import WEEK_RULES, WeekRule, format_moment
 from vaultkit.scaffold.presets import LEVELS
 from vaultkit.scaffold.starter import starter_notes
-from vaultkit.scaffold.templates import TemplateContext, render_note, safe_note_name
+from vaultkit.scaffold.templates import TemplateContext, render_note, safe_note_name, unrenderable
 from vaultkit.vault import Vault, templates_folder, walk
 
 if TYPE_CHECKING:
@@ -373,11 +373,18 @@ def new_note(
         settings.week,
     )
     try:
-        text = render_note(read_bytes(template, IMPORT_LIMIT, "a template").decode("utf-8"), ctx)
+        source = read_bytes(template, IMPORT_LIMIT, "a template").decode("utf-8")
     except NoteError as exc:
         raise NoteError(f"cannot read the template: {exc.reason}", template) from exc
     except UnicodeDecodeError as exc:
         raise NoteError(f"cannot read the template: {exc}", template) from exc
+    stuck = unrenderable(source, ctx)
+    if stuck is not None:
+        raise VaultError(
+            f"{day.isoformat()}: the template's {stuck} falls outside the calendar (years 1 to 9999); "
+            "choose another --date"
+        )
+    text = render_note(source, ctx)
     note = Note.parse(text, dest)
     if note.errors:
         first = note.errors[0]

@@ -32,6 +32,7 @@ __all__ = [
     "render_note",
     "render_text",
     "safe_note_name",
+    "unrenderable",
 ]
 
 _VARIABLE_RE = re.compile(
@@ -60,7 +61,10 @@ def _value(match: re.Match[str], ctx: TemplateContext) -> str:
         return ctx.title
     when = ctx.when
     if name in ("yesterday", "tomorrow"):
-        when = when + dt.timedelta(days=-1 if name == "yesterday" else 1)
+        try:
+            when = when + dt.timedelta(days=-1 if name == "yesterday" else 1)
+        except OverflowError:  # the day after 9999-12-31 or before 0001-01-01: left, as for an offset
+            return match.group(0)
     if match.group(2):
         try:
             when = add_offset(when, int(match.group(2)), match.group(3))
@@ -73,6 +77,17 @@ def _value(match: re.Match[str], ctx: TemplateContext) -> str:
         return format_moment(fmt, when, ctx.week)
     except OverflowError:  # a week at the very end of year 9999: leave the variable for the user to see
         return match.group(0)
+
+
+def unrenderable(text: str, ctx: TemplateContext) -> str | None:
+    """The first template variable in `text` whose date falls outside the calendar (years 1 to 9999) for
+    `ctx`, as written, or None. Rendering leaves such a variable as it is (a library caller sees it and
+    `check` reports it); `vaultkit new` asks first, so that it can refuse with a clear message instead of
+    writing a note with `{{tomorrow}}` in it, or one whose properties no longer load."""
+    for match in _VARIABLE_RE.finditer(text):
+        if match.group(1).lower() != "title" and _value(match, ctx) == match.group(0):
+            return match.group(0)
+    return None
 
 
 def _render_plain(text: str, ctx: TemplateContext, escape: str = "") -> str:

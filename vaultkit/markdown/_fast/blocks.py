@@ -38,6 +38,8 @@ from vaultkit.notes.tasks import TaskStatuses
 
 __all__ = ["Event", "parse_blocks"]
 
+# Containers deeper than this are the oracle's to read: it skips the lines it cannot read safely and names
+# them (`oracle.MAX_LEVEL` counts token levels, two per list item; this counts containers).
 _MAX_DEPTH: Final = 12
 # Events: ("item", line) ("/item",) ("para", line, parts, indent) ("heading", level, line, parts, indent)
 # ("atx", level, line, content) ("cells", line, cells) ("other",). `parts` are (line index, bMark,
@@ -323,6 +325,8 @@ class _Blocks:
             width = column - base + at - marker_at
             if width > 4:
                 wide = True
+            if len(cols) > _MAX_DEPTH:
+                raise UndecidedError("deep nesting")
             cols.append(base + width)
             if not counting:
                 events.append(("item", i))

@@ -22,6 +22,7 @@ from typing import Any, Final, NamedTuple
 from vaultkit.markdown._fast.blockrules import MD_TRIM_CHARS
 from vaultkit.markdown._fast.blocks import _Blocks
 from vaultkit.markdown.patterns import CODE_SPAN_RE, LINK_SPAN_RE, PLACEHOLDER_RE, TAG_RE
+from vaultkit.notes.lines import LineCounter
 from vaultkit.notes.links import LinkRow, link_rows
 from vaultkit.notes.tasks import TaskStatuses, parse_task_fields
 
@@ -142,8 +143,9 @@ class _Walk:
                 if key not in tags:
                     tags[key] = tag
         if "{{" in searchable or "<%" in searchable:
+            lines = LineCounter(searchable, line)
             for m in PLACEHOLDER_RE.finditer(searchable):
-                self.placeholders.append((line + searchable.count("\n", 0, m.start()), m.group(0)))
+                self.placeholders.append((lines.line_at(m.start()), m.group(0)))
 
     def task(self, content: str, searchable: str, line: int) -> None:
         """`markdown._make_task`, as a row."""

@@ -78,7 +78,8 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None) -> bool:
 
     `expected` is what the file held when it was read (None: it must not exist yet). If the file on disk
     differs from it, nothing is written and ConflictError is raised. A symlinked note is written through
-    its link (the link stays a link).
+    its link (the link stays a link). A note its owner may not write raises ReadOnlyError, unless there
+    is nothing to write; owner, group and mode carry over to the new file.
     """
     if path.is_symlink():
         path = Path(os.path.realpath(path))
@@ -167,8 +168,8 @@ def remove_stale_temp_files(root: Path, *, now: float | None = None) -> list[Pat
             continue
         for entry in entries:
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    if not entry.name.startswith("."):
+                if not entry.name.startswith("."):
+                    if entry.is_dir(follow_symlinks=False):
                         stack.append(Path(entry.path))
                 elif _is_stale_temp(entry, now):
                     stale = Path(entry.path)

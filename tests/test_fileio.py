@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from vaultkit import fileio
-from vaultkit.errors import ConflictError, NoteError, UnsafePathError
-from vaultkit.fileio import atomic_write, ensure_inside, read_bytes
+from vaultkit.errors import ConflictError, NoteError, ReadOnlyError, UnsafePathError
+from vaultkit.fileio import STALE_TEMP_AGE, atomic_write, ensure_inside, read_bytes, remove_stale_temp_files
 
 
 def names(folder: Path) -> list[str]:
@@ -26,7 +26,7 @@ def test_replaces_through_a_temp_file_in_the_same_folder(
 
     def replace(self: Path, target: Path) -> Path:
         calls.append(("replace", self.parent.name))
-        assert self.name.startswith(".n.md.") and self.name.endswith(".vaultkit-tmp")
+        assert self.name.startswith(f".vk-{os.getpid():x}-") and self.name.endswith(".tmp")
         assert self.read_bytes() == b"new"
         return real_replace(self, target)
 
@@ -48,6 +48,36 @@ def test_keeps_permissions(tmp_path: Path) -> None:
     path.chmod(0o604)
     atomic_write(path, b"new", b"old")
     assert path.stat().st_mode & 0o777 == 0o604
+
+
+def test_keeps_owner_and_group(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old")
+    os.chown(path, 12345, 12346)  # tests run as root: a note of another user
+    path.chmod(0o640)
+    assert atomic_write(path, b"new", b"old") is True
+    found = path.stat()
+    assert (found.st_uid, found.st_gid, found.st_mode & 0o7777) == (12345, 12346, 0o640)
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o074])
+def test_a_note_without_owner_write_permission_is_left_alone(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old")
+    path.chmod(mode)
+    with pytest.raises(ReadOnlyError, match=r"read-only .*make it writable to let vaultkit update it"):
+        atomic_write(path, b"new", b"old")  # root could write it: the mode bits decide, not EACCES
+    assert path.read_bytes() == b"old"
+    assert path.stat().st_mode & 0o777 == mode
+    assert names(tmp_path) == ["n.md"]
+
+
+def test_temp_names_stay_short_for_the_longest_note_name(tmp_path: Path) -> None:
+    path = tmp_path / ("n" * 252 + ".md")  # 255 bytes: the file-name limit
+    path.write_bytes(b"old")
+    assert atomic_write(path, b"new", b"old") is True
+    assert path.read_bytes() == b"new"
+    assert names(tmp_path) == [path.name]
 
 
 def test_new_files_get_umask_permissions(tmp_path: Path) -> None:
@@ -152,3 +182,41 @@ def test_ensure_inside(tmp_path: Path) -> None:
     (root / "escape").symlink_to(tmp_path)
     with pytest.raises(UnsafePathError):
         ensure_inside(root, Path("escape/x.md"))
+
+
+NO_SUCH_PID = 0x3FFFFFFF  # above any pid_max: never a running process
+
+
+def _temp(folder: Path, name: str, age: float) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(b"a full copy of a note")
+    moment = 1_800_000_000 - age
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_stale_temp_files_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    now = 1_800_000_000.0
+    dead, alive = f"{NO_SUCH_PID:x}", f"{os.getpid():x}"
+    gone = [
+        _temp(tmp_path, f".vk-{dead}-abcd1234.tmp", 120),  # its writer was killed
+        _temp(tmp_path / "Sub", f".vk-{alive}-abcd_234.tmp", STALE_TEMP_AGE + 1),  # too old for a write
+        _temp(tmp_path, ".Plan.md.k2j4_9xq.vaultkit-tmp", STALE_TEMP_AGE + 1),  # an earlier version's
+    ]
+    kept = [
+        _temp(tmp_path, f".vk-{alive}-abcd1234.tmp", 120),  # a write in progress
+        _temp(tmp_path, f".vk-{dead}-zzzz1234.tmp", 10),  # a writer gone a moment ago (maybe elsewhere)
+        _temp(tmp_path, ".Goal.md.k2j4_9xq.vaultkit-tmp", 120),
+        _temp(tmp_path, ".vk-notes.tmp", STALE_TEMP_AGE * 10),  # not our pattern
+        _temp(tmp_path, f"vk-{dead}-abcd1234.tmp", STALE_TEMP_AGE * 10),
+        _temp(tmp_path, f".vk-{dead}-abcd1234.tmp.md", STALE_TEMP_AGE * 10),
+        _temp(tmp_path, ".Plan.md.swp", STALE_TEMP_AGE * 10),
+        _temp(tmp_path / ".git", f".vk-{dead}-abcd1234.tmp", STALE_TEMP_AGE * 10),  # dot-folders skipped
+    ]
+    (tmp_path / f".vk-{dead}-dirdir12.tmp").mkdir()  # a folder of that name is not a temp file
+    assert sorted(remove_stale_temp_files(tmp_path, now=now)) == sorted(gone)
+    assert not any(path.exists() for path in gone)
+    assert all(path.exists() for path in kept)
+    assert (tmp_path / f".vk-{dead}-dirdir12.tmp").is_dir()
+    assert remove_stale_temp_files(tmp_path, now=now) == []

@@ -121,6 +121,7 @@ def test_second_run_writes_nothing(vault_dir: Path) -> None:
     assert tree(vault_dir) == before
     assert mtimes(vault_dir) == times
     assert not list(vault_dir.rglob("*.vaultkit-tmp"))
+    assert not list(vault_dir.rglob(".vk-*.tmp"))
 
 
 def _outside_managed_parts(text: str) -> tuple[list[str], str]:

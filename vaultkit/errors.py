@@ -7,7 +7,8 @@ note, so one bad note never stops a vault-wide command.
     VaultkitError
      ├── NoteError            an operation on one note failed (carries path and line)
      │    ├── ConflictError    the file changed on disk since it was read
-     │    └── UnparsableError  the note's frontmatter is broken, so we refuse to edit it
+     │    ├── UnparsableError  the note's frontmatter is broken, so we refuse to edit it
+     │    └── ReadOnlyError    the user made the note read-only, so we leave it alone
      ├── VaultError           the vault itself is unusable (missing folder, bad config)
      └── UnsafePathError      a title, link or variable would land outside the vault
 """
@@ -57,6 +58,10 @@ class ConflictError(NoteError):
 
 class UnparsableError(NoteError):
     """The note's frontmatter could not be parsed, so it is left alone."""
+
+
+class ReadOnlyError(NoteError):
+    """The note's owner has no write permission on it: the user's way of saying "leave this note alone"."""
 
 
 class VaultError(VaultkitError):

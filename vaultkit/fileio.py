@@ -3,30 +3,41 @@
 Obsidian (and sync tools, and editors) may write a note while we work on it. We remember the bytes we
 read; just before replacing the file we read it again, and if it differs we raise `ConflictError`
 instead of overwriting. The new content goes to a temporary file in the same folder, is fsynced, gets
-the original file's permissions, and is renamed over the note, so a reader sees the old note or the new
-one, never half of one. The temp file's name starts with a dot, so vault walks and watchers skip it, and
-it is removed whatever goes wrong.
+the original file's owner, group and permissions, and is renamed over the note, so a reader sees the old
+note or the new one, never half of one. A note whose owner has no write permission was made read-only on
+purpose: it is left alone (`ReadOnlyError`), whoever runs vaultkit (root passes every permission check).
+
+The temp file is `.vk-<pid>-<8 random>.tmp`: short whatever the note's name (a note may use the whole
+file-name limit), starting with a dot so vault walks and watchers skip it, and removed whatever goes wrong.
+Only `kill -9` or a power cut can leave one behind; `remove_stale_temp_files` deletes those later, by that
+name pattern only, once their writer is gone or they are old enough that no write can still be running.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 
-from vaultkit.errors import ConflictError, NoteError, UnsafePathError
+from vaultkit.errors import ConflictError, NoteError, ReadOnlyError, UnsafePathError
 
 __all__ = [
     "CONFIG_LIMIT",
     "IMPORT_LIMIT",
     "OUTSIDE",
+    "STALE_TEMP_AGE",
     "atomic_write",
     "ensure_inside",
     "inside_vault",
     "read_bytes",
     "read_regular",
+    "refuse_read_only",
+    "remove_stale_temp_files",
 ]
 
 #: The most vaultkit reads of one settings file (`.vaultkit/config.toml`, `.obsidian/*.json`): 1 MiB.
@@ -40,6 +51,22 @@ _KINDS = (
     (stat.S_ISBLK, "is a device, not a file"),
     (stat.S_ISSOCK, "is a socket, not a file"),
 )
+
+_log = logging.getLogger(__name__)
+
+_TEMP_PREFIX, _TEMP_SUFFIX = ".vk-", ".tmp"
+_TEMP_NAME = re.compile(r"\.vk-([0-9a-f]{1,16})-[a-z0-9_]{8}\.tmp")
+"""Our temp files: `.vk-<writer pid in hex>-<mkstemp's 8 characters>.tmp`, and nothing else."""
+_LEGACY_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.vaultkit-tmp", re.DOTALL)
+"""What earlier versions named them (`.NAME.xxxxxxxx.vaultkit-tmp`): no pid, so removed by age only."""
+
+STALE_TEMP_AGE = 3600.0
+"""Seconds after which a temp file is left over whoever wrote it: a write takes milliseconds."""
+_DEAD_WRITER_GRACE = 60.0
+"""A temp file whose writer pid is gone is removed only after this many seconds: in a folder shared with
+another machine, a pid that does not run here may be a write in progress there."""
+
+_READ_ONLY = "read-only (no write permission for its owner); make it writable to let vaultkit update it"
 
 
 def read_regular(path: Path, limit: int | None = None, what: str = "a file") -> bytes:
@@ -121,7 +148,8 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None) -> bool:
 
     `expected` is what the file held when it was read (None: it must not exist yet). If the file on disk
     differs from it, nothing is written and ConflictError is raised. A symlinked note is written through
-    its link (the link stays a link).
+    its link (the link stays a link). A note its owner may not write raises ReadOnlyError, unless there
+    is nothing to write; owner, group and mode carry over to the new file.
     """
     if path.is_symlink():
         path = Path(os.path.realpath(path))
@@ -137,18 +165,22 @@ def _replace(path: Path, data: bytes, expected: bytes | None) -> bool:
         return False
     if current != expected:
         raise ConflictError(_conflict_message(expected, current), path)
-    mode = None
+    old = None
     with contextlib.suppress(FileNotFoundError):
-        mode = stat.S_IMODE(path.stat().st_mode)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vaultkit-tmp", dir=path.parent)
+        old = path.stat()
+    if old is not None and not old.st_mode & stat.S_IWUSR:
+        raise ReadOnlyError(_READ_ONLY, path)
+    prefix = f"{_TEMP_PREFIX}{os.getpid():x}-"
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=_TEMP_SUFFIX, dir=path.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            tmp.chmod(mode)
+        if old is not None:
+            _take_owner(tmp, old)
+            tmp.chmod(stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
         else:
             tmp.chmod(0o666 & ~_UMASK)
         if _current(path) != expected:  # compare-and-swap, as late as we can make it
@@ -162,6 +194,86 @@ def _replace(path: Path, data: bytes, expected: bytes | None) -> bool:
             tmp.unlink()
         raise
     _fsync_dir(path.parent)
+    return True
+
+
+def refuse_read_only(path: Path) -> None:
+    """ReadOnlyError when `path` exists and its owner may not write it: the user's "leave this alone".
+
+    Judged by the mode bits, not by trying: root may write anything, and must still respect that.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not mode & stat.S_IWUSR:
+        raise ReadOnlyError(_READ_ONLY, path)
+
+
+def _take_owner(tmp: Path, old: os.stat_result) -> None:
+    """Give the temp file the note's owner and group, as far as we may (the owner only as root; the group
+    when we belong to it). A note rewritten by root must not become root's."""
+    mine = tmp.stat()
+    if (mine.st_uid, mine.st_gid) == (old.st_uid, old.st_gid):
+        return
+    try:
+        os.chown(tmp, old.st_uid, old.st_gid)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.chown(tmp, -1, old.st_gid)
+
+
+def remove_stale_temp_files(root: Path, *, now: float | None = None) -> list[Path]:
+    """Delete temp files an interrupted write left below `root` (dot-folders skipped, as the vault walk
+    skips them); return what was deleted. Only names vaultkit gives its temp files are considered, and of
+    those only files whose writer process is gone, or that are older than `STALE_TEMP_AGE` seconds."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if not entry.name.startswith("."):
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                elif _is_stale_temp(entry, now):
+                    stale = Path(entry.path)
+                    stale.unlink()
+                    removed.append(stale)
+                    _log.info("removed a temp file left by an interrupted write: %s", entry.path)
+            except OSError:
+                continue
+    return removed
+
+
+def _is_stale_temp(entry: os.DirEntry[str], now: float) -> bool:
+    ours = _TEMP_NAME.fullmatch(entry.name)
+    if ours is None and _LEGACY_TEMP_NAME.fullmatch(entry.name) is None:
+        return False
+    if not entry.is_file(follow_symlinks=False):
+        return False
+    age = now - entry.stat(follow_symlinks=False).st_mtime
+    if age > STALE_TEMP_AGE:
+        return True
+    return ours is not None and age > _DEAD_WRITER_GRACE and not _running(int(ours.group(1), 16))
+
+
+def _running(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OverflowError:  # larger than any pid: no writer of ours
+        return False
+    except PermissionError:  # another user's process
+        return True
     return True
 
 

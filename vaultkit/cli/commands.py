@@ -520,8 +520,9 @@ def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
     scalar or flow list: `42`, `true`, `2026-12-01`, `[[My Plan]]`, `[a, b]`; an empty VALUE leaves
     the property empty. Text that YAML would change is kept as typed (`1.10`, `NO`, `#pdp`,
     `Fix: it`). Every other byte of the note stays as it was (comments, order, CRLF line ends), and
-    nothing is written when the value is already set. A note whose properties do not load is left
-    alone (exit status 1), as is a note that changed on disk while vaultkit worked on it.
+    nothing is written when the value is already set; a write keeps the file's owner, group and mode. A
+    note whose properties do not load is left alone (exit status 1), as is a read-only note (no write
+    permission for its owner) and a note that changed on disk while vaultkit worked on it.
     """
     from vaultkit.cli.values import parse_cli_value
     from vaultkit.errors import VaultkitError
@@ -741,8 +742,10 @@ def rollup(dry_run: bool, today: Any, vault_path: str | None, as_json: bool) -> 
     are re-rendered; nothing else in a note changes. Notes without a type, in the templates folder, or
     with broken properties are never written. Settings: [rollup] in .vaultkit/config.toml.
 
-    Exit status 1 when a note was skipped for a problem (broken properties, a broken block, a note that
-    kept changing while rollup ran), 0 otherwise, also when nothing needed to change.
+    A note that cannot be written (a read-only note, properties written as one `{...}` mapping, a disk
+    error) is skipped and reported with why; the other notes are still rolled up. Exit status 1 when a
+    note was skipped for a problem (broken properties, a broken block, a note that cannot be written, a
+    note that kept changing while rollup ran), 0 otherwise, also when nothing needed to change.
     """
     from vaultkit.rollup.apply import rollup_vault
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from vaultkit.diffs import unified_diff
 from vaultkit.errors import ConflictError, NoteError, UnsafePathError
-from vaultkit.fileio import IMPORT_LIMIT, atomic_write, ensure_inside, read_bytes
+from vaultkit.fileio import IMPORT_LIMIT, atomic_write, ensure_inside, read_bytes, remove_stale_temp_files
 from vaultkit.importing.plan import ImportPlan, ImportSettings, PlannedNote, decode_source, plan_import
 from vaultkit.importing.repair import Repair, TemplateContext, repair_encoding, repair_placeholders
 from vaultkit.markdown.patterns import ISO_DATE_RE
@@ -138,6 +138,8 @@ def import_files(
 ) -> list[ImportResult]:
     """Import each document as notes of `vault`. One bad document never stops the others."""
     settings = import_settings(vault, into)
+    if not dry_run:  # what an interrupted earlier write left behind
+        remove_stale_temp_files(vault.root)
     taken = {p.rsplit("/", 1)[-1].removesuffix(".md").lower() for p in vault.note_paths}
     results: list[ImportResult] = []
     for source in sources:
@@ -223,6 +225,8 @@ def fix_notes(
     from vaultkit.scaffold.create import new_settings
 
     settings = new_settings(vault)
+    if not dry_run:  # what an interrupted earlier write left behind
+        remove_stale_temp_files(vault.root)
     chosen = list(paths) if paths is not None else vault.paths_outside_templates()
     results: list[FixResult] = []
     for path in chosen:

@@ -9,6 +9,10 @@ Obsidian, a sync tool or the user may change a note while this runs. Two guards:
 longer matches the record the model was built from is re-read and the whole model recomputed; and the
 write itself is a compare-and-swap (`ConflictError` when the file changed after we read it), handled the
 same way. After `MAX_PASSES` passes a note that keeps changing is skipped and reported, never overwritten.
+
+One note rollup cannot write (properties it may not edit, a read-only note or folder, a disk error) is
+skipped and reported with its path and why; the others are still rolled up. A real run first removes the
+temp files an interrupted earlier write left behind (`remove_stale_temp_files`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from vaultkit.config import CONFIG_PATH
 from vaultkit.diffs import unified_diff
 from vaultkit.errors import ConflictError, NoteError, Problem, UnsafePathError
-from vaultkit.fileio import read_bytes
+from vaultkit.fileio import read_bytes, refuse_read_only, remove_stale_temp_files
 from vaultkit.index.rows import MARKER
 from vaultkit.notes.note import Note, decode_note
 from vaultkit.notes.record import NoteRecord
@@ -226,6 +230,8 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
     """
     today = today if today is not None else dt.date.today()
     settings = load_settings(vault)
+    if not dry_run:
+        remove_stale_temp_files(vault.root)
     records: dict[str, KnownNote] = {
         path: IndexedNote(summary, vault) for path, summary in vault.summaries.items()
     }
@@ -244,7 +250,10 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
         for path in pending:
             if path not in block_paths and not model.changes.get(path):
                 continue  # up to date by its (index-fresh) record: no need to read or parse it
-            result = _roll_note(vault, path, records, model, data, dry_run)
+            try:
+                result = _roll_note(vault, path, records, model, data, dry_run)
+            except (NoteError, UnsafePathError, OSError) as exc:  # one note never stops the others
+                result = Skipped(path, _reason(exc))
             if isinstance(result, Skipped):
                 report.skipped.append(result)
             elif result is None:
@@ -370,8 +379,12 @@ class _Rolled:
 
 
 def _fingerprint(record: KnownNote) -> str:
-    """What the model reads of a note; if it differs from the file now, the model is out of date."""
-    return repr((record.type, record.properties, record.tasks, record.errors))
+    """What the model reads of a note; if it differs from the file now, the model is out of date.
+
+    The counts are read apart from the tasks: an index entry whose stat looked current (an edit that kept
+    size and mtime) may hold old counts while its tasks are parsed from the file as it is now.
+    """
+    return repr((record.type, record.properties, record.counts, record.tasks, record.errors))
 
 
 def _roll_note(
@@ -410,24 +423,40 @@ def _roll_note(
             text[: len(text) - len(body)] + new_body, abspath, statuses=vault.config.statuses, disk_bytes=raw
         )
     changes = list(model.changes.get(path, ()))
-    for change in changes:
-        if change.delete:
-            target.delete_property(change.key)
-        else:
-            target.set_property(change.key, change.new)
+    try:
+        for change in changes:
+            if change.delete:
+                target.delete_property(change.key)
+            else:
+                target.set_property(change.key, change.new)
+    except NoteError as exc:  # properties it may not edit, such as one `{...}` mapping
+        return Skipped(path, exc.reason)
     after = target.dumps()
     if after == text:
         return _Rolled(None, text, text, problems)
-    if not dry_run:
-        try:
+    try:
+        if dry_run:
+            refuse_read_only(abspath)  # a dry run reports what the real run would do
+        else:
             _save(target)
-        except ConflictError:
-            records[path] = vault.read_record(path)
-            return None
-        except OSError as exc:
-            return Skipped(path, f"cannot write: {exc.strerror or exc}")
+    except ConflictError:
+        records[path] = vault.read_record(path)
+        return None
+    except NoteError as exc:
+        return Skipped(path, exc.reason)
+    except OSError as exc:
+        return Skipped(path, f"cannot write: {exc.strerror or exc}")
+    if not dry_run:
         records[path] = WrittenNote(path, after, abspath, vault.config.statuses)
     return _Rolled(NoteChange(path, changes, blocks), text, after, problems)
+
+
+def _reason(exc: NoteError | UnsafePathError | OSError) -> str:
+    if isinstance(exc, NoteError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return f"cannot read or write it: {exc.strerror or exc}"
+    return str(exc)
 
 
 def _save(note: Note) -> bool:

@@ -10,7 +10,9 @@ few CRLF and BOM files, placeholder warnings and broken YAML. Notes are 3-8 KB, 
 
     python -m benchmarks.generate build/bench/1000 --notes 1000
 
-writes `build/bench/1000/vault/` and `build/bench/1000/truth.json`. Same arguments, same bytes.
+writes `build/bench/1000/vault/` and `build/bench/1000/truth.json`. Same arguments, same bytes. With
+`--frontmatter rich`, properties take the shapes people write by hand (flow and block tag lists, quoted
+wikilinks, dates, empty values, comments) instead of plain `key: value` lines.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["NoteTruth", "generate_vault", "load_truth"]
+__all__ = ["FRONTMATTER_STYLES", "NoteTruth", "generate_vault", "load_truth"]
 
 DONE_STATUSES = frozenset({"done", "complete", "completed"})
 _STATUS_CHARS = [" "] * 5 + ["x"] * 4 + ["X", "-", "/", ">", "!"]
@@ -357,14 +359,91 @@ def _frontmatter(w: _Writer, kind: str, index: int, plan_names: list[str]) -> No
         w.add(line)
 
 
+def _rich_frontmatter(w: _Writer, kind: str, index: int, plan_names: list[str], links: list[str]) -> None:
+    """Properties as people write them by hand and as Obsidian's property editor writes them: tag lists
+    in flow and block style, quoted wikilinks (alone and in lists), dates with trailing comments, empty
+    values, full-line comments, single quotes with `''` and double quotes with escapes. The values mean
+    what the plain style's mean, so the ground truth is computed the same way."""
+    rng = w.rng
+    date = f"20{10 + index % 16:02d}-{1 + index % 12:02d}-{1 + index % 28:02d}"
+
+    def comment(share: float, text: str) -> str:
+        return f"  # {text}" if rng.random() < share else ""
+
+    def written(text: str) -> str:  # plain, double- or single-quoted (`text` holds no quote)
+        mark = rng.choice(["", "", '"', "'"])
+        return mark + text + mark
+
+    lines = ["---"]
+    if rng.random() < 0.3:
+        lines.append(rng.choice(["# properties kept by hand", "# reviewed monthly", "#"]))
+    lines.append(f"type: {kind}{comment(0.2, 'set by the template')}")
+    if kind == "milestone":
+        w.truth.status = rng.choice(["planned", "active", "active", "done", "completed", "Done"])
+        targets = [rng.choice(plan_names)]
+        if rng.random() < 0.1 and len(plan_names) > 1:
+            targets.append(rng.choice([p for p in plan_names if p != targets[0]]))
+        if len(targets) == 1:
+            quote = rng.choice(['"', '"', "'"])
+            lines.append(f"plan: {quote}[[{targets[0]}]]{quote}{comment(0.3, 'the parent plan')}")
+        elif rng.random() < 0.5:
+            lines.append("plan: [" + ", ".join(f'"[[{t}]]"' for t in targets) + "]")
+        else:
+            lines += [f"plan:{comment(0.5, 'two plans')}", *(f"  - '[[{t}]]'" for t in targets)]
+        w.truth.plans = [f"Plans/{t}.md" for t in targets]
+        lines.append(f"status: {w.truth.status}{comment(0.3, 'planned | active | done')}")
+        lines.append(f"due: {date}{comment(0.3, 'review monthly')}")
+        lines.append(rng.choice(["reviewed:", "reviewed: ''", f"reviewed: {date}", "reviewed: # not yet"]))
+    elif kind == "plan":
+        lines += ["status: active", f"area: {written(rng.choice(_AREAS))}", "owner: me"]
+        lines.append(rng.choice(['motto: "Depth \\"and\\" breadth"', "motto: 'Owner''s plan'", "motto:"]))
+        lines.append(f"start: {date}{comment(0.5, 'the first review')}")
+    elif kind == "journal":
+        lines.append(f"date: {date}")
+        lines.append(f"mood: {rng.randint(1, 5)}{comment(0.4, '1 to 5')}")
+    lines.append(f"created: {date}T{index % 24:02d}:{index % 60:02d}:00")
+    tags = rng.sample(_TAGS, rng.randint(0, 4))
+    style = rng.random()
+    if not tags:
+        lines.append(rng.choice(["tags: []", "tags:"]))
+    elif style < 0.45:
+        lines.append(f"tags: [{', '.join(written(t) for t in tags)}]{comment(0.2, 'keep short')}")
+    else:
+        lines.append(f"tags:{comment(0.2, 'topic tags')}")
+        for tag in tags:
+            if rng.random() < 0.1:
+                lines.append("  # retired: old-tag")
+            lines.append(f"  - {written(tag)}{comment(0.1, 'new')}")
+    if links and rng.random() < 0.4:
+        related = rng.sample(links, min(len(links), rng.randint(1, 3)))
+        if rng.random() < 0.5:
+            lines.append("related: [" + ", ".join(f'"[[{name}]]"' for name in related) + "]")
+        else:
+            lines += ["related:", *(f'  - "[[{name}]]"' for name in related)]
+    if rng.random() < 0.2:
+        lines.append(rng.choice(["aliases: []", "aliases:", "aliases: ['Q3 ''focus''', \"Growth\"]"]))
+    roll = rng.random()
+    if roll < 0.01:
+        lines.append("summary: {{date}} review")  # a leftover placeholder: a warning, not an error
+    elif roll < 0.015:
+        lines.append("title: [unclosed")  # broken YAML: an error; the body still counts
+        w.truth.error = True
+    lines.append("---")
+    for line in lines:
+        w.add(line)
+
+
 def _note(
-    path: str, kind: str, index: int, seed: int, plan_names: list[str], links: list[str]
+    path: str, kind: str, index: int, seed: int, plan_names: list[str], links: list[str], style: str = "plain"
 ) -> tuple[bytes, NoteTruth]:
     rng = random.Random(seed * 1_000_003 + index)
     truth = NoteTruth(path, kind)
     w = _Writer(truth, rng)
     if kind != "note" or rng.random() < 0.3:
-        _frontmatter(w, kind, index, plan_names)
+        if style == "rich":
+            _rich_frontmatter(w, kind, index, plan_names, links)
+        else:
+            _frontmatter(w, kind, index, plan_names)
     title = path.rsplit("/", 1)[-1].removesuffix(".md")
     w.add(f"# {title}")
     w.add()
@@ -414,8 +493,16 @@ created: {{date}}
 """
 
 
-def generate_vault(out: Path, n: int, seed: int = 0) -> dict[str, NoteTruth]:
-    """Write `out/vault/` (n notes plus one template) and `out/truth.json`; return the truth by path."""
+FRONTMATTER_STYLES = ("plain", "rich")
+
+
+def generate_vault(out: Path, n: int, seed: int = 0, frontmatter: str = "plain") -> dict[str, NoteTruth]:
+    """Write `out/vault/` (n notes plus one template) and `out/truth.json`; return the truth by path.
+
+    `frontmatter` is "plain" (`key: value` lines and block tag lists) or "rich" (the shapes of
+    `_rich_frontmatter`, to measure how many notes the fast property reader keeps)."""
+    if frontmatter not in FRONTMATTER_STYLES:
+        raise ValueError(f"frontmatter style {frontmatter!r} is not one of {FRONTMATTER_STYLES}")
     vault = out / "vault"
     if vault.exists():
         shutil.rmtree(vault)
@@ -432,11 +519,14 @@ def generate_vault(out: Path, n: int, seed: int = 0) -> dict[str, NoteTruth]:
         links = [*rng.sample(plan_names, min(2, len(plan_names))), *rng.sample(names, min(3, len(names)))]
         if rng.random() < 0.05:
             links.append("Someday maybe")  # a broken link, as real vaults have
-        data, truths[path] = _note(path, kind, index, seed, plan_names, links)
+        data, truths[path] = _note(path, kind, index, seed, plan_names, links, frontmatter)
         target = vault / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    (out / "truth.json").write_text(json.dumps(_truth_document(truths, n, seed), indent=1) + "\n")
+    document = _truth_document(truths, n, seed)
+    if frontmatter != "plain":  # a plain vault's truth stays as it was
+        document["frontmatter"] = frontmatter
+    (out / "truth.json").write_text(json.dumps(document, indent=1) + "\n")
     return truths
 
 
@@ -492,8 +582,11 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder to write vault/ and truth.json into")
     parser.add_argument("--notes", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--frontmatter", choices=FRONTMATTER_STYLES, default="plain", help="how properties are written"
+    )
     args = parser.parse_args()
-    generate_vault(args.out, args.notes, args.seed)
+    generate_vault(args.out, args.notes, args.seed, args.frontmatter)
     print(f"{args.notes} notes in {args.out / 'vault'}; ground truth in {args.out / 'truth.json'}")
 
 

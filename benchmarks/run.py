@@ -4,11 +4,13 @@ Every case (see `benchmarks/cases.py`) runs as its own process, `--runs` times (
 with the others so that a busy machine slows all of them alike. For each case the runner prints the median
 wall time, the ratio to the floor measured in the same run (a Python process reading every note's bytes),
 time per note, and the peak resident memory of the largest process. Outputs are checked: `status --json`
-must report exactly the task counts of the generator's ground truth.
+must report exactly the task counts of the generator's ground truth. Last, it says which engine read the
+notes (fast scanner or markdown-it-py; fast property reader or YAML), from one pass in its own process.
 
     python -m benchmarks.run                          # all sizes, all cases, 3 runs
     python -m benchmarks.run --sizes 10000 --runs 5
     python -m benchmarks.run --cases status-warm,help
+    python -m benchmarks.run --sizes 1000 --frontmatter rich --cases help   # properties as people write them
     python -m benchmarks.run --list
 
 Vaults are generated once under build/bench/<size>/ (regenerated when the generator's settings change).
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from . import cases as _cases
 from .cases import CASES, Context, Run
-from .generate import generate_vault
+from .generate import FRONTMATTER_STYLES, generate_vault
 
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = {  # issue 5, for 10,000 notes: ratio to the floor (or seconds for --help)
@@ -103,15 +105,47 @@ class Spawner:
         self.folder.rmdir()
 
 
-def prepare(size: int, seed: int) -> Context:
-    folder = ROOT / "build" / "bench" / str(size)
+def prepare(size: int, seed: int, frontmatter: str = "plain") -> Context:
+    folder = ROOT / "build" / "bench" / (str(size) if frontmatter == "plain" else f"{size}-{frontmatter}")
     truth_file = folder / "truth.json"
     truth = json.loads(truth_file.read_text()) if truth_file.exists() else {}
-    if truth.get("notes_count") != size or truth.get("seed") != seed or not (folder / "vault").is_dir():
+    if (
+        truth.get("notes_count") != size
+        or truth.get("seed") != seed
+        or truth.get("frontmatter", "plain") != frontmatter
+        or not (folder / "vault").is_dir()
+    ):
         print(f"generating {size} notes in {folder / 'vault'} …", file=sys.stderr, flush=True)
-        generate_vault(folder, size, seed)
+        generate_vault(folder, size, seed, frontmatter)
         truth = json.loads(truth_file.read_text())
     return Context(size, folder / "vault", truth, folder)
+
+
+def engine_counts(vault: Path) -> str:
+    """Which engine read the vault's notes: one pass in this process (`summary_parts` per note, as an
+    index build without its worker pool does), so the facade's counts are this pass's alone. The timed
+    cases run in other processes, whose counts this process cannot see."""
+    from vaultkit.index.rows import FLAG_FRONTMATTER, summary_parts
+    from vaultkit.markdown.scanner import COUNTS
+    from vaultkit.notes.tasks import DEFAULT_STATUSES
+
+    COUNTS.reset()
+    notes = with_properties = 0
+    for path in sorted(vault.rglob("*.md")):
+        relative = path.relative_to(vault)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        flags = summary_parts(relative.as_posix(), path.read_bytes(), None, DEFAULT_STATUSES, False)[5]
+        notes += 1
+        with_properties += bool(flags & FLAG_FRONTMATTER)
+    counts = COUNTS.refresh()
+    fast_properties = with_properties - counts.yaml_properties
+    share = 100 * fast_properties / with_properties if with_properties else 100.0
+    return (
+        f"{notes:,} notes: bodies read by the fast scanner {counts.fast:,}, by markdown-it-py "
+        f"{counts.oracle:,}; properties read by the fast reader {fast_properties:,} of {with_properties:,} "
+        f"({share:.1f}%), by YAML {counts.yaml_properties:,}"
+    )
 
 
 def bench_size(ctx: Context, keys: list[str], runs: int, slow: float, spawner: Spawner) -> dict[str, Result]:
@@ -202,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default="", help="comma-separated case keys (default: all available)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--frontmatter",
+        choices=FRONTMATTER_STYLES,
+        default="plain",
+        help="how the generated notes write properties (rich: tag lists, quoted links, comments, ...)",
+    )
+    parser.add_argument(
         "--slow",
         type=float,
         default=60.0,
@@ -226,17 +266,22 @@ def main(argv: list[str] | None = None) -> int:
     keys = [k for k in keys if CASES[k].requires is None or CASES[k].requires()]
     compileall.compile_dir(ROOT / "vaultkit", quiet=1)
     all_results = {}
+    engines = {}
     try:
         for size in (int(s) for s in args.sizes.split(",")):
-            ctx = prepare(size, args.seed)
+            ctx = prepare(size, args.seed, args.frontmatter)
             all_results[size] = bench_size(ctx, keys, runs, args.slow, spawner)
+            engines[size] = engine_counts(ctx.vault)
     finally:
         spawner.close()
     print(
         f"\nvaultkit benchmarks: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"scanner {scanner_form()}, median of {runs} runs\n"
+        f"scanner {scanner_form()}, {args.frontmatter} properties, median of {runs} runs\n"
     )
     print(table(all_results))
+    print("\nwhich engine read the notes (one pass in the runner's process):")
+    for line in engines.values():
+        print(f"  {line}")
     for line in verdicts(all_results):
         print(line)
     exact = [

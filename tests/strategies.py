@@ -8,6 +8,7 @@ can be tested); `notes` may also contain broken YAML and odd bodies (so reading 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hypothesis import strategies as st
@@ -41,11 +42,61 @@ _KEY = st.sampled_from(
 _COMMENT = st.sampled_from(["", "", "  # note", " # {{date}}", "  # ünïcode 🎯"])
 _TRAILING = st.sampled_from(["", "", "", " ", "  ", "\t"])
 
+# Quoted scalars as people write them: doubled single quotes, simple and numeric escapes, links, `#`, `: `.
+_SINGLE_QUOTED = st.lists(
+    st.sampled_from(["a", " ", "it''s", "''", "[[L]]", " # x", '"', "\\n", ": ", "ü"]), max_size=4
+).map(lambda parts: "'" + "".join(parts) + "'")
+_DOUBLE_QUOTED = st.lists(
+    st.sampled_from(
+        [
+            "a",
+            " ",
+            "[[L|b]]",
+            '\\"',
+            "\\\\",
+            "\\t",
+            "\\n",
+            "\\/",
+            "\\ ",
+            "\\0",
+            "\\e",
+            "\\x41",
+            "\\u00e9",
+            "'",
+            " #",
+        ]
+    ),
+    max_size=5,
+).map(lambda parts: '"' + "".join(parts) + '"')
+# Plain scalars near the edges of the plain subset: leading `-`, inner `#`, links, other number forms.
+_PLAIN_EDGES = st.sampled_from(
+    [
+        "-3",
+        "-x",
+        "-.inf",
+        "+1",
+        "0x1F",
+        ".5",
+        "1e3",
+        "a#b",
+        "x [[L]] y",
+        "a, b",
+        "x]",
+        "x:y",
+        "http://example.com/a#b",
+        "2026-01-02T10:30:00Z",
+        "2026-1-2 3:04:05",
+        "growth/skills",
+    ]
+)
 _SCALAR_TEXT = st.one_of(
     _WORD,
     _LETTERS.filter(lambda s: s[0].isalpha()),
     _TEXT.map(lambda s: "'" + s.replace("'", "''") + "'"),
     _TEXT.map(quote),
+    _SINGLE_QUOTED,
+    _DOUBLE_QUOTED,
+    _PLAIN_EDGES,
     st.sampled_from(
         [
             "42",
@@ -72,7 +123,15 @@ _SCALAR_TEXT = st.one_of(
         ]
     ),
 )
-_FLOW_ITEM = st.one_of(_WORD, _TEXT.map(quote), st.sampled_from(['"[[A]]"', "{{tag}}", "1"]))
+_FLOW_ITEM = st.one_of(
+    _WORD,
+    _TEXT.map(quote),
+    _SINGLE_QUOTED,
+    _DOUBLE_QUOTED,
+    st.sampled_from(
+        ['"[[A]]"', "'[[B]]'", "{{tag}}", "1", "-1", "2026-01-02", "~", "true", "a b", "-a", "x.y"]
+    ),
+)
 
 
 @st.composite
@@ -85,17 +144,22 @@ def scalar_entry(draw: st.DrawFn, key: str) -> list[str]:
 @st.composite
 def flow_list_entry(draw: st.DrawFn, key: str) -> list[str]:
     items = draw(st.lists(_FLOW_ITEM, max_size=4))
-    return [f"{key}: [{', '.join(items)}]{draw(_COMMENT)}"]
+    inside = draw(st.sampled_from([", ", ",", " , "])).join(items)
+    if items and draw(st.integers(0, 3)) == 0:
+        inside += draw(st.sampled_from([",", ", "]))  # YAML allows one trailing comma
+    pad = draw(st.sampled_from(["", "", " "]))
+    return [f"{key}: [{pad}{inside}{pad}]{draw(_COMMENT)}"]
 
 
 @st.composite
 def block_list_entry(draw: st.DrawFn, key: str) -> list[str]:
     indent = draw(st.sampled_from(["  ", "", "    "]))
     lines = [f"{key}:{draw(_COMMENT)}"]
-    for item in draw(st.lists(_FLOW_ITEM, min_size=1, max_size=4)):
+    for item in draw(st.lists(st.one_of(_FLOW_ITEM, st.just("")), min_size=1, max_size=4)):
         if draw(st.booleans()) and len(lines) > 1:
             lines.append(f"{indent}# comment in a list")
-        lines.append(f"{indent}- {item}")
+        comment = draw(_COMMENT)
+        lines.append(f"{indent}- {item}{comment}" if item or comment else f"{indent}-")
     return lines
 
 
@@ -115,24 +179,28 @@ def multiline_entry(draw: st.DrawFn, key: str) -> list[str]:
     return [f"{key}: {draw(_WORD)}", f"  {draw(_WORD)}"]
 
 
+_TEMPLATE_RE = re.compile(r"\{\{[^{}]*\}\}|<%.*?%>")
+
+
 @st.composite
-def frontmatter_entries(draw: st.DrawFn) -> list[str]:
-    """Lines of a well-formed properties block (without the `---` fences or line ends)."""
+def frontmatter_entries(draw: st.DrawFn, *, templates: bool = True) -> list[str]:
+    """Lines of a well-formed properties block (without the `---` fences or line ends).
+
+    With `templates=False`, the shapes of rendered notes only: no block scalars or multi-line values, and
+    every template placeholder replaced by a word (so a test can aim at what fast readers accept).
+    """
     keys = draw(st.lists(_KEY, unique=True, max_size=6))
+    kinds = [scalar_entry, scalar_entry, flow_list_entry, block_list_entry]
+    if templates:
+        kinds += [block_scalar_entry, multiline_entry]
     lines: list[str] = []
     for key in keys:
         if draw(st.integers(0, 4)) == 0:
             lines.append(draw(st.sampled_from(["", "# a comment", "# {{date}} in a comment", "   "])))
-        kind = draw(
-            st.sampled_from(
-                [scalar_entry, scalar_entry, flow_list_entry, block_list_entry, block_scalar_entry]
-            )
-            | st.just(multiline_entry)
-        )
-        lines.extend(draw(kind(key)))
+        lines.extend(draw(draw(st.sampled_from(kinds))(key)))
     if draw(st.booleans()):
         lines.append(draw(st.sampled_from(["", "# closing comment"])))
-    return lines
+    return lines if templates else [_TEMPLATE_RE.sub("date", line) for line in lines]
 
 
 _BODY_LINE = st.one_of(

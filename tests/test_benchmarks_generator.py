@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
+import pytest
+
 from benchmarks.cases import Context
-from benchmarks.generate import generate_vault
+from benchmarks.generate import FRONTMATTER_STYLES, generate_vault
+from benchmarks.run import engine_counts
 from vaultkit.cli.commands import _json_default
 from vaultkit.cli.jsonout import dumps
+from vaultkit.markdown._fast.scan import header_lines
+from vaultkit.props.fast import fast_properties
+from vaultkit.props.frontmatter import parse_frontmatter
 from vaultkit.status import vault_status
 from vaultkit.vault import Vault
 
@@ -25,8 +32,9 @@ def digest(folder: Path) -> str:
     return out.hexdigest()
 
 
-def test_ground_truth_is_what_vaultkit_counts(tmp_path: Path) -> None:
-    generate_vault(tmp_path, 120, seed=3)
+@pytest.mark.parametrize("frontmatter", FRONTMATTER_STYLES)
+def test_ground_truth_is_what_vaultkit_counts(tmp_path: Path, frontmatter: str) -> None:
+    generate_vault(tmp_path, 120, seed=3, frontmatter=frontmatter)
     truth = json.loads((tmp_path / "truth.json").read_text())
     vault = Vault(tmp_path / "vault")
     data = vault_status(vault)
@@ -62,3 +70,43 @@ def test_the_status_check_catches_a_wrong_count(tmp_path: Path) -> None:
     data["notes"][0]["tasks"]["done"] += 1
     problem = Context(10, tmp_path / "vault", truth, tmp_path).check_status(dumps(data, _json_default))
     assert problem is not None and data["notes"][0]["path"] in problem
+
+
+def test_rich_properties_stay_on_the_fast_path_with_yamls_values(tmp_path: Path) -> None:
+    """The rich vault holds the shapes it promises, nearly all read by `fast_properties`, each exactly as
+    YAML reads it; the runner's engine line counts the same."""
+    generate_vault(tmp_path, 150, seed=4, frontmatter="rich")
+    texts = [p.read_text("utf-8") for p in sorted((tmp_path / "vault").rglob("*.md"))]
+    blocks = "".join(t.split("\n---", 1)[0] for t in texts if t.startswith("---"))
+    for shape in (
+        "tags: [",
+        "tags:\n  - ",
+        "  # ",
+        "plan: '[[",
+        'plan: "[[',
+        'related: ["[[',
+        "tags: []",
+        "reviewed:\n",
+    ):
+        assert shape in blocks, shape
+    with_properties = kept = 0
+    for text in texts:
+        lines = header_lines(text)
+        reference = parse_frontmatter(text)
+        if not reference.present:
+            continue
+        with_properties += 1
+        linked: list[tuple[str, int, str]] = []
+        fast = fast_properties(lines[1:-1], linked)
+        if fast is None:
+            continue
+        kept += 1
+        assert not reference.problems
+        assert repr(fast) == repr(reference.properties)
+        assert linked == [scalar for scalar in reference.scalars if "[[" in scalar[2]]
+    assert kept >= 0.95 * with_properties
+    found = re.search(
+        r"by the fast reader (\d+) of (\d+) .*by YAML (\d+)$", engine_counts(tmp_path / "vault")
+    )
+    assert found is not None
+    assert [int(n) for n in found.groups()] == [kept, with_properties, with_properties - kept]

@@ -8,9 +8,11 @@ hypothesis-generated Markdown; plus checks that the constants copied from markdo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -375,17 +377,31 @@ def reference_record_of(path: str, data: bytes, template: bool) -> object:
 
 
 @settings(max_examples=150, deadline=None)
-@given(frontmatter_entries())
-def test_fast_properties_equal_yaml(entries: list[str]) -> None:
-    text = "---\n" + "".join(line + "\n" for line in entries) + "---\nbody\n"
+def assert_fast_properties_equal_yaml(text: str) -> bool:
+    """Assert `fast_properties` gives what `parse_frontmatter` gives for `text`'s block, or declines (False).
+
+    Equal values of equal types, item by item (repr: NaN equals NaN, 1 is not True, a date is not a
+    datetime), and the same `linked` scalars: the values holding `[[`, with their file lines.
+    """
     linked: list[tuple[str, int, str]] = []
     fast = fast_properties(header_lines(text)[1:-1], linked)
-    if fast is not None:
-        reference = frontmatter.parse_frontmatter(text)
-        assert not reference.problems
-        assert repr(fast) == repr(reference.properties)
-        assert [type(v) for v in fast.values()] == [type(v) for v in reference.properties.values()]
-        assert linked == [scalar for scalar in reference.scalars if "[[" in scalar[2]]
+    if fast is None:
+        return False
+    reference = frontmatter.parse_frontmatter(text)
+    assert not reference.problems
+    assert repr(fast) == repr(reference.properties)
+    assert [type(v) for v in fast.values()] == [type(v) for v in reference.properties.values()]
+    for got, want in zip(fast.values(), reference.properties.values(), strict=True):
+        if isinstance(want, list):
+            assert [type(v) for v in got] == [type(v) for v in want]
+    assert linked == [scalar for scalar in reference.scalars if "[[" in scalar[2]]
+    return True
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(frontmatter_entries(), frontmatter_entries(templates=False)))
+def test_fast_properties_equal_yaml(entries: list[str]) -> None:
+    assert_fast_properties_equal_yaml("---\n" + "".join(line + "\n" for line in entries) + "---\nbody\n")
 
 
 def test_fast_properties_take_the_plain_subset() -> None:
@@ -402,8 +418,91 @@ def test_fast_properties_take_the_plain_subset() -> None:
     props = fast_properties(lines)
     assert props is not None
     assert props == frontmatter.parse_frontmatter("---\n" + "".join(lines) + "---\n").properties
-    for odd in ("a: [1, 2]\n", "a: x # c\n", "a: {{date}}\n", "a: b\n  c\n", "a: 1\na: 2\n", "a: 'it''s'\n"):
+    for odd in ("a: {{date}}\n", "a: b\n  c\n", "a: 1\na: 2\n"):
         assert fast_properties([odd]) is None, odd
+
+
+# The common shapes the fast reader keeps, each with the exact value YAML gives.
+_COMMON_SHAPES = [
+    ("a: [1, 2]", {"a": [1, 2]}),
+    ("a: x # c", {"a": "x"}),
+    ("a: x  #  c # d", {"a": "x"}),
+    ("a: x#y", {"a": "x#y"}),
+    ("a: 'it''s'", {"a": "it's"}),
+    ("a: ''''", {"a": "'"}),
+    ("a: ''", {"a": ""}),
+    ('a: ""  # empty', {"a": ""}),
+    (r'a: "x\ty\"z\\ \/"', {"a": 'x\ty"z\\ /'}),
+    (r'a: "\0\a\b\e\f\n\r\v\ "', {"a": "\0\a\b\x1b\f\n\r\v "}),
+    ("a: [a, \"b c\", 'd']  # tags", {"a": ["a", "b c", "d"]}),
+    ("a: [ growth/skills,q3 , '[[B]]', ]", {"a": ["growth/skills", "q3", "[[B]]"]}),
+    ("a: []", {"a": []}),
+    ("a: [ ]  # none yet", {"a": []}),
+    ("a: [2026-01-02, -1, ~, true, -x]", {"a": [dt.date(2026, 1, 2), -1, None, True, "-x"]}),
+    ('plan: "[[Growth]]"  # the parent', {"plan": "[[Growth]]"}),
+    ("plan: '[[Plans/X|x]]'", {"plan": "[[Plans/X|x]]"}),
+    ("due: 2026-11-22 # monthly", {"due": dt.date(2026, 11, 22)}),
+    ("at: 2026-11-22T10:30:00", {"at": dt.datetime(2026, 11, 22, 10, 30)}),
+    ("a: -3.5", {"a": -3.5}),
+    ("a: ---", {"a": "---"}),
+    ("a:  # set later", {"a": None}),
+    (
+        "a: # tags\n  - x # first\n  - '[[L]]'\n  -\n  - # none\n  - \"y\" # last",
+        {"a": ["x", "[[L]]", None, None, "y"]},
+    ),
+    ("a:\n- b\n# between\n- c # d\nb: 1", {"a": ["b", "c"], "b": 1}),
+]
+
+
+@pytest.mark.parametrize(("block", "expected"), _COMMON_SHAPES)
+def test_fast_properties_keep_the_common_shapes(block: str, expected: dict[str, Any]) -> None:
+    text = f"---\n{block}\n---\nbody\n"
+    assert repr(fast_properties(header_lines(text)[1:-1])) == repr(expected)
+    assert assert_fast_properties_equal_yaml(text)
+
+
+def test_fast_properties_report_linked_values_with_their_lines() -> None:
+    lines = ['up: "[[A]]" # c\n', "tags: [x, '[[B]]', \"[[C|c]]\"]\n", "rel:\n"]
+    lines += ["  - '[[D]]' # d\n", "  - e\n"]
+    linked: list[tuple[str, int, str]] = []
+    assert fast_properties(lines, linked) is not None
+    assert linked == [("up", 2, "[[A]]"), ("tags", 3, "[[B]]"), ("tags", 3, "[[C|c]]"), ("rel", 5, "[[D]]")]
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "a: [[x]]",  # a list in a list
+        "a: [a, [b]]",
+        "a: [a,,b]",
+        "a: [,a]",
+        "a: [a, b",  # a flow list over several lines
+        "a: [a] [b]",
+        "a: [a]x",
+        "a: [a #c]",
+        "a: [a: b]",
+        "a: [a'b]",
+        "a: [-]",
+        "a:\n  - [a, b]",
+        "a: 'x' 'y'",
+        'a: "x"#c',
+        r'a: "x\x41"',
+        r'a: "x\u00e9"',
+        r'a: "x\N"',
+        'a: "x',
+        "a: 'it's'",
+        "a: -",
+        "a: - x",
+        "a: b: c # d",
+        "a: b: # c",
+        "a: &x b",
+        "a: !!str b",
+        "a: |",
+        "a: x # {{date}}",
+    ],
+)
+def test_fast_properties_decline_what_they_do_not_read(odd: str) -> None:
+    assert fast_properties([line + "\n" for line in odd.split("\n")]) is None
 
 
 def test_fast_summary_declines_binary_and_bad_utf8() -> None:

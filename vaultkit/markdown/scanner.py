@@ -63,7 +63,7 @@ class EngineCounts:
         return {"fast": self.fast, "oracle": self.oracle, "yaml_properties": self.yaml_properties}
 
     def reset(self) -> None:
-        self.fast = self.oracle = 0
+        self.fast = self.oracle = self.yaml_properties = 0
         fast.YAML_READS[0] = 0
 
     def refresh(self) -> EngineCounts:

@@ -1,13 +1,15 @@
-"""Properties of the plainest frontmatter, read without a YAML parser, with the values YAML would give.
+"""Properties of the common frontmatter shapes, read without a YAML parser, with the values YAML would give.
 
 Loading a properties block through PyYAML (even with libyaml) costs more than scanning the whole note body,
-and nearly every block is a few `key: value` lines and `  - item` lists. This module reads exactly that
-subset: top-level keys (letters, digits, `_`, `-`, inner spaces), values that are plain scalars without
-any YAML indicator, or quoted strings without escapes, and block lists of such values. Each plain value is
-resolved and constructed by `yaml_safe`'s own resolver and constructor, so `2026-11-22` is a date, `1.10`
-a float, `NO` a string, exactly as `parse_frontmatter` gives them. Anything else (comments after values,
-flow collections, anchors, multi-line scalars, escapes, tabs, placeholders, a key written twice) returns
-None, and the caller uses `frontmatter.parse_frontmatter`. A differential test holds the two equal.
+and nearly every block is a few `key: value` lines, tag lists and quoted links. This module reads exactly
+that subset, one line per value: top-level keys (letters, digits, `_`, `-`, inner spaces); plain scalars;
+single-quoted strings (`''` for a quote) and double-quoted ones with one-character escapes; one-line flow
+lists of such scalars (`[a, "b c", 'd']`); block lists of them; empty values; full-line comments and
+` # comments` after a value. Each plain value is resolved and constructed by `yaml_safe`'s own resolver
+and constructor, so `2026-11-22` is a date, `1.10` a float, `NO` a string, exactly as `parse_frontmatter`
+gives them. Anything else (nested or multi-line collections, anchors, tags, multi-line scalars, other
+escapes, tabs, placeholders, a key written twice) returns None, and the caller uses
+`frontmatter.parse_frontmatter`: when unsure, decline. A differential test holds the two equal.
 """
 
 from __future__ import annotations
@@ -29,6 +31,25 @@ _AVOID: Final = ("{{", "<%", "\x85", "\u2028", "\u2029", "\ue085", "\ue028", "\u
 #: The prefix of every YAML core-schema tag (`tag:yaml.org,2002:int`, ...).
 YAML_TAG_PREFIX: Final = "tag:yaml.org,2002:"
 _STR: Final = YAML_TAG_PREFIX + "str"
+# Characters a plain item of a flow list may not hold here: flow indicators, and ones whose meaning there
+# depends on what follows (`:` `#`) or that the full parser reads more generously (quotes).
+_FLOW_AVOID: Final = frozenset(",[]{}#:'\"")
+# The one-character escapes of double-quoted scalars read here (not `\x`, `\u`, `\N`, `\L`, `\P`, `\_`).
+_ESCAPES: Final = {
+    "\\": "\\",
+    '"': '"',
+    "/": "/",
+    " ": " ",
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+}
 
 
 # yaml_safe's implicit resolvers (YAML 1.2 core schema plus timestamps), in the order it adds them, so plain
@@ -101,22 +122,64 @@ def _construct(tag: str, text: str) -> Any:
     return loader.construct_document(node_type(tag, text))
 
 
-def _scalar(text: str) -> tuple[bool, Any]:
-    """(ok, value) of one value as YAML reads it; ok False when it is outside the subset."""
+def _quoted(text: str, at: int) -> tuple[int, str]:
+    """(index after the closing quote, value) of the quoted scalar starting at `text[at]`, or (-1, '').
+
+    Single quotes double to escape themselves (`'it''s'`); double quotes take the one-character escapes in
+    `_ESCAPES`. Anything else (`\\x..`, `\\u....`, a line-end escape, no closing quote on the line) is
+    declined: YAML may read those across lines or into characters `yaml_safe` protects.
+    """
+    mark = text[at]
+    n = len(text)
+    parts: list[str] = []
+    i = at + 1
+    while i < n:
+        if mark == "'":
+            close = text.find("'", i)
+            if close < 0:
+                return -1, ""
+            if close + 1 < n and text[close + 1] == "'":
+                parts.append(text[i : close + 1])
+                i = close + 2
+                continue
+            parts.append(text[i:close])
+            return close + 1, "".join(parts)
+        close = text.find('"', i)
+        slash = text.find("\\", i)
+        if close < 0:
+            return -1, ""
+        if slash < 0 or close < slash:
+            parts.append(text[i:close])
+            return close + 1, "".join(parts)
+        escaped = _ESCAPES.get(text[slash + 1 : slash + 2])
+        if escaped is None:
+            return -1, ""
+        parts.append(text[i:slash])
+        parts.append(escaped)
+        i = slash + 2
+    return -1, ""
+
+
+def _only_comment(text: str, at: int) -> bool:
+    """True when `text[at:]` is blanks, or blanks then a `# comment` (YAML wants a blank before `#`)."""
+    n = len(text)
+    i = at
+    while i < n and text[i] == " ":
+        i += 1
+    return i == n or (text[i] == "#" and i > at)
+
+
+def _plain(text: str, flow: bool) -> tuple[bool, Any]:
+    """(ok, value) of a plain scalar (its comment already cut off), resolved as yaml_safe resolves it."""
     if not text:
-        return True, None
+        return False, None
     first = text[0]
-    if not text.isprintable():
-        return False, None
-    if first == '"':
-        if len(text) >= 2 and text[-1] == '"' and '"' not in text[1:-1] and "\\" not in text:
-            return True, text[1:-1]
-        return False, None
-    if first == "'":
-        if len(text) >= 2 and text[-1] == "'" and "'" not in text[1:-1]:
-            return True, text[1:-1]
-        return False, None
-    if first in _INDICATORS or "#" in text or ": " in text or text[-1] == ":":
+    if first in _INDICATORS and not (first == "-" and len(text) > 1 and text[1] != " "):
+        return False, None  # `-x` and `-3` are plain; `- x` is a list, `[`, `&`, `!`, `|` ... are not
+    if flow:
+        if any(char in _FLOW_AVOID for char in text):
+            return False, None
+    elif ": " in text or text[-1] == ":":
         return False, None
     tag = _resolve(text)
     if tag == _STR:
@@ -125,6 +188,72 @@ def _scalar(text: str) -> tuple[bool, Any]:
         return True, _construct(tag, text)
     except Exception:  # whatever YAML makes of it, the full parser decides
         return False, None
+
+
+def _flow_list(text: str) -> tuple[int, list[Any]]:
+    """(index after `]`, items) of a one-line flow list of scalars (`[a, "b c", 'd']`), or (-1, [])."""
+    n = len(text)
+    items: list[Any] = []
+    i = 1
+    while i < n and text[i] == " ":
+        i += 1
+    if i < n and text[i] == "]":
+        return i + 1, items
+    while i < n:
+        if text[i] == '"' or text[i] == "'":
+            i, value = _quoted(text, i)
+            if i < 0:
+                return -1, []
+            items.append(value)
+        else:
+            stop = i
+            while stop < n and text[stop] != "," and text[stop] != "]":
+                stop += 1
+            item = text[i:stop].rstrip(" ")
+            ok, found = _plain(item, True)
+            if not ok:
+                return -1, []
+            items.append(found)
+            i += len(item)
+        while i < n and text[i] == " ":
+            i += 1
+        if i >= n:
+            return -1, []
+        if text[i] == "]":
+            return i + 1, items
+        if text[i] != ",":
+            return -1, []
+        i += 1
+        while i < n and text[i] == " ":
+            i += 1
+        if i < n and text[i] == "]":  # `[a, b, ]`: YAML allows one trailing comma
+            return i + 1, items
+    return -1, []
+
+
+def _scalar(text: str) -> tuple[bool, Any]:
+    """(ok, value) of one value as YAML reads it (`text` starts with neither a blank nor `#`); ok False
+    when it is outside the subset. A flow list's value is a list of scalars."""
+    if not text.isprintable():
+        return False, None
+    first = text[0]
+    if first == '"' or first == "'":
+        end, value = _quoted(text, 0)
+        return (True, value) if end >= 0 and _only_comment(text, end) else (False, None)
+    if first == "[":
+        end, items = _flow_list(text)
+        return (True, items) if end >= 0 and _only_comment(text, end) else (False, None)
+    cut = text.find(" #")  # a plain scalar ends where a comment starts
+    return _plain(text if cut < 0 else text[:cut].rstrip(" "), False)
+
+
+def _add_linked(linked: list[tuple[str, int, str]], key: str, line: int, value: Any) -> None:
+    """The text values of one line that hold `[[` (each item of a flow list), as `Frontmatter.scalars`."""
+    if isinstance(value, str):
+        if "[[" in value:
+            linked.append((key, line, value))
+    elif isinstance(value, list):
+        linked.extend((key, line, item) for item in value if isinstance(item, str) and "[[" in item)
 
 
 def _word(c: int) -> bool:
@@ -187,13 +316,18 @@ def fast_properties(
                 items, indent = [], len(found.group(1))
             elif len(found.group(1)) != indent:
                 return None
-            ok, value = _scalar(found.group(2) or "")
-            if not ok or (found.group(2) or "").startswith("- "):
-                return None
+            text = found.group(2) or ""
+            value = None
+            if text and text[0] != "#":  # `-` and `- # comment` are empty items
+                if text[0] == "[":
+                    return None  # a list in a list: the full parser decides
+                ok, value = _scalar(text)
+                if not ok:
+                    return None
             items.append(value)
             props[key] = items
-            if linked is not None and isinstance(value, str) and "[[" in value:
-                linked.append((key, index + 2, value))
+            if linked is not None:
+                _add_linked(linked, key, index + 2, value)
             continue
         end, value_at = _key_end(line)
         if end < 0:
@@ -201,16 +335,15 @@ def fast_properties(
         name = line[:end]
         if name in props:
             return None  # written twice: the full parser reports it
-        value_text = line[value_at:] if value_at >= 0 else None
-        if value_text is None:
+        if value_at < 0 or line[value_at] == "#":  # `key:` or `key:  # comment`; list items may follow
             key, items = name, None
             props[name] = None
             continue
-        ok, value = _scalar(value_text)
+        ok, value = _scalar(line[value_at:])
         if not ok:
             return None
         key, items = None, None
         props[name] = value
-        if linked is not None and isinstance(value, str) and "[[" in value:
-            linked.append((name, index + 2, value))
+        if linked is not None:
+            _add_linked(linked, name, index + 2, value)
     return props

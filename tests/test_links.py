@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import Literal
 from urllib.parse import unquote
 
 import pytest
@@ -177,3 +179,59 @@ def test_kept_answers_equal_fresh_ones() -> None:
             for target in targets:
                 fresh = LinkIndex(PATHS).resolve(target, source)
                 assert kept.resolve(target, source) == fresh, (target, source)
+
+
+# ------------------------------------------------------------------------------------ Unicode and case
+
+_LETTERS = "aeoAEO éÉöÖåÅñÑçÇǰßﬁΣσς-"
+_FORMS: tuple[Literal["NFC", "NFD"], ...] = ("NFC", "NFD")
+
+
+@given(
+    name=st.text(alphabet=_LETTERS, min_size=1, max_size=8).filter(lambda s: s == s.strip()),
+    stored_form=st.sampled_from(_FORMS),
+    folder=st.sampled_from(["", "Notes/", "Ca\u0301fé/"]),
+)
+@example(name="Café", stored_form="NFD", folder="")
+@example(name="Σς ǰ", stored_form="NFC", folder="Ca\u0301fé/")
+def test_nfc_and_nfd_spellings_resolve_to_the_same_note(
+    name: str, stored_form: Literal["NFC", "NFD"], folder: str
+) -> None:
+    """A name typed composed or decomposed, in any case, finds the one note; the path is the stored one."""
+    stored = unicodedata.normalize(stored_form, f"{folder}{name}.md")
+    index = LinkIndex([stored, "Other.md", "Notes/Other.md"])
+    for form in _FORMS:
+        spelling = unicodedata.normalize(form, name)
+        for target in (spelling, spelling.upper(), spelling.lower() + ".md", folder + spelling):
+            assert index.resolve(target, "Notes/Home.md") == Resolution(stored, (stored,)), target
+
+
+_VARIANTS = [
+    unicodedata.normalize(form, f"{folder}{name}")
+    for form in _FORMS
+    for folder in ("", "é/", "É/")
+    for name in ("é.md", "É.md", "é", "ÉTÉ.md")
+]
+
+
+@given(
+    start=st.sets(st.sampled_from(_VARIANTS)),
+    steps=st.lists(st.tuples(st.booleans(), st.sampled_from(_VARIANTS)), max_size=12),
+)
+def test_unicode_variants_followed_resolve_as_a_fresh_index(
+    start: set[str], steps: list[tuple[bool, str]]
+) -> None:
+    index, paths = LinkIndex(start), set(start)
+    targets = ["é", "É", "e\u0301", "é.md", "É/é", "e\u0301/E\u0301", "été", "/É"]
+    for adding, path in steps:
+        index.resolve("é", "é/n.md")
+        if adding:
+            index.add(path)
+            paths.add(path)
+        else:
+            index.remove(path)
+            paths.discard(path)
+    fresh = LinkIndex(paths)
+    for target in targets:
+        for source in (None, "n.md", "é/n.md", "e\u0301/n.md"):
+            assert index.resolve(target, source) == fresh.resolve(target, source)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 from vaultkit.config import CONFIG_PATH, Config, load_config
 from vaultkit.errors import NoteError, UnsafePathError, VaultError
 from vaultkit.fileio import CONFIG_LIMIT, ensure_inside, read_regular
-from vaultkit.notes.links import LinkIndex, Resolution, parse_link_target
+from vaultkit.notes.links import LinkIndex, Resolution, name_key, parse_link_target
 from vaultkit.notes.progress import PlanProgress, aggregate_plans
 
 if TYPE_CHECKING:  # Note and NoteRecord load the parsers (markdown-it, PyYAML): imported when used
@@ -247,18 +247,39 @@ class Vault:
         return self.link_index.resolve(target, source).path
 
     def find_note(self, name: str) -> str | None:
-        """A note named on the command line: a vault-relative path, a file path, or a link name."""
+        """A note named on the command line: a vault-relative path, a file path, or a link name.
+
+        A name is found as a link is (a path written exactly wins, `Café` finds `Cafe\u0301.md`), but where
+        a link would settle for a tie-break this refuses (VaultError listing the candidates): a command
+        that edits a note must not guess which one (`Notes` when `Notes.md` and `NOTES.md` both exist).
+        """
         candidate = Path(name)
         if candidate.is_file():
             try:
                 return self.relpath(candidate)
             except ValueError:
                 return None
-        name = name.strip()
-        if name.startswith("[[") and name.endswith("]]"):
-            name = name[2:-2]
-        resolved = self.resolve_path(parse_link_target(name)[0])
+        text = name.strip()
+        if text.startswith("[[") and text.endswith("]]"):
+            text = text[2:-2]
+        resolution = self.resolve(parse_link_target(text)[0])
+        if resolution.ambiguous:
+            listing = ", ".join(sorted(resolution.candidates))
+            raise VaultError(f"{name!r} could mean {listing}; give the note's path")
+        resolved = resolution.path
         return resolved if resolved in self.records or resolved in self._paths else None
+
+    def name_collisions(self) -> list[tuple[str, ...]]:
+        """Files whose paths differ only in letter case or Unicode normalization (`Notes.md` and
+        `NOTES.md`, `Café.md` composed and decomposed), each group in path order, the groups sorted.
+
+        Linux keeps them apart; macOS and Windows hold one file for such a group, so a synced or copied
+        vault loses all but one of them there.
+        """
+        groups: dict[str, list[str]] = {}
+        for path in [*self._paths, *self._others]:
+            groups.setdefault(name_key(path), []).append(path)
+        return sorted(tuple(sorted(paths)) for paths in groups.values() if len(paths) > 1)
 
     # ------------------------------------------------------------------------------------ plans
 

@@ -13,6 +13,7 @@ Each finding has a path, a 1-based line (None for the whole file), a severity an
 | `broken-link`    | warning  | a link to no file (Obsidian users link notes not yet written)     |
 | `broken-heading` | warning  | a link to a heading the target note does not have                 |
 | `ambiguous-link` | warning  | a bare name that several notes share (resolved by tie-break)      |
+| `name-collision` | warning  | two paths that differ only in case or Unicode normalization       |
 
 Errors are what makes a note wrong (counted wrong, or left alone by every edit); warnings are normal
 in a vault that is being written. Notes in the templates folder are checked for errors that stop them
@@ -22,7 +23,9 @@ Pure over a Vault: the per-note findings come from the index (see `markdown.find
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from vaultkit.notes.links import linked_targets
@@ -106,7 +109,32 @@ def check_vault(vault: Vault) -> list[Finding]:
                     f"link {link.raw!r}: {target} has no heading {link.heading!r}",
                 )
             )
+    findings.extend(_name_collisions(vault))
     findings.sort(key=lambda f: (f.path, f.line or 0, f.code, f.message))
+    return findings
+
+
+def _name_collisions(vault: Vault) -> list[Finding]:
+    """One warning per pair of paths that are one file on macOS (and, for case alone, on Windows)."""
+    findings = []
+    for group in vault.name_collisions():
+        for first, second in combinations(group, 2):
+            if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
+                how, where = "Unicode normalization (composed and decomposed accents)", "macOS"
+            elif first.casefold() == second.casefold():
+                how, where = "letter case", "macOS and Windows"
+            else:
+                how, where = "letter case and Unicode normalization", "macOS"
+            findings.append(
+                Finding(
+                    first,
+                    None,
+                    "warning",
+                    "name-collision",
+                    f"{first} and {second} differ only in {how}: they are one file on {where}, "
+                    "where one would overwrite the other; rename one",
+                )
+            )
     return findings
 
 
@@ -202,4 +230,3 @@ def _check_plan(vault: Vault, path: str, summary: NoteSummary, outline: NoteOutl
                 )
             )
     return findings
-

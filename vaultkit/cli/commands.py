@@ -119,10 +119,9 @@ def table(rows: Iterable[Iterable[object]], headers: list[str]) -> str:
 def resolve_note(vault: Vault, name: str) -> str:
     """The vault-relative path of the note named on the command line, or a one-line usage error.
 
-    A bare name that several notes share is refused (a command should not guess which note to edit).
+    A name that several notes share is refused (`Vault.find_note`: a command should not guess which note
+    to edit).
     """
-    from vaultkit.notes.links import parse_link_target
-
     path = vault.find_note(name)
     is_file = Path(name).is_file()
     if path is None and is_file:
@@ -134,13 +133,6 @@ def resolve_note(vault: Vault, name: str) -> str:
         )
     if path not in vault.records:
         raise CliUsageError(f"{path} is not a note (notes are .md files outside dot-folders)")
-    if not is_file:
-        target, _, _ = parse_link_target(name.strip().removeprefix("[[").removesuffix("]]"))
-        resolution = vault.resolve(target)
-        if resolution.ambiguous and "/" not in target:
-            raise CliUsageError(
-                f"{name!r} could mean {', '.join(sorted(resolution.candidates))}; give the note's path"
-            )
     return path
 
 
@@ -576,6 +568,7 @@ Severities and codes:
   warning  broken-link     a link to no file (a note not written yet)
   warning  broken-heading  a link to a heading the note does not have
   warning  ambiguous-link  a bare name that several notes share
+  warning  name-collision  two paths that differ only in case or accents (one file on macOS)
 
 \b
 Examples:

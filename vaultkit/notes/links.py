@@ -5,8 +5,15 @@ case-insensitively and without `.md`. A link that is an exact vault path wins (`
 the root even from a folder that has its own `Plan.md`; `[[Plans/Growth]]` is `Plans/Growth.md`); a
 `./` or `../` link is a path from the linking note and nothing else. Otherwise a link with a folder is a
 path suffix and a bare name matches every note of that name. When several match, the one in the linking
-note's own folder wins, then the shortest path string, then path order; `vaultkit check` reports the
-ambiguity so the user can qualify the link.
+note's own folder wins, then a name spelled exactly as the link spells it, then the shortest path string,
+then path order; `vaultkit check` reports the ambiguity so the user can qualify the link.
+
+Names are matched by `name_key`: canonically composed (NFC) and case folded. macOS writes file names
+decomposed (NFD, `Cafe\u0301.md`) while a link is typed composed (`[[Café]]`); both are one name to
+Obsidian on a case-insensitive file system, and to us. Only the keys are normalized: the paths given back
+are the paths on disk, byte for byte. Where two notes differ only in case or normalization (`Notes.md` and
+`NOTES.md`, possible on Linux), a path written exactly as one of them is that note; any other spelling
+resolves to the first in path order and is ambiguous, with both as candidates.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -30,6 +38,7 @@ __all__ = [
     "find_links",
     "link_rows",
     "linked_targets",
+    "name_key",
     "parse_link_target",
     "property_link_rows",
     "title_of",
@@ -144,13 +153,22 @@ class Resolution:
         return len(self.candidates) > 1
 
 
+def name_key(text: str) -> str:
+    """The form names are compared in: canonically equivalent (NFC and NFD) and caseless (casefold), so
+    `Café`, `CAFÉ` and `Cafe\u0301` are one key. Never a path to write: only for matching."""
+    if text.isascii():  # nearly every name: casefold is lower, and there is nothing to compose
+        return text.lower()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).casefold())
+
+
 def _key(path: str) -> str:
-    return path.lower().removesuffix(".md")
+    return name_key(path).removesuffix(".md")
 
 
 def _path_key(path: str) -> str:
     """The key a file is found by as an exact path: a note without `.md`, any other file as it is."""
-    return _key(path) if path.lower().endswith(".md") else path.lower()
+    key = name_key(path)
+    return key.removesuffix(".md") if key.endswith(".md") else key
 
 
 def _drop(table: dict[str, list[str]], key: str, path: str) -> None:
@@ -169,8 +187,9 @@ class LinkIndex:
     """
 
     def __init__(self, paths: Iterable[str]) -> None:
-        # Every path claiming a key, in path order: the first one is the exact match. The others wait for
-        # it to go (`Notes/a.md` and `Notes/A.md`, or a note `x.md` and a file `x`, share a key).
+        # Every path claiming a key, in path order (`Notes/a.md` and `Notes/A.md`, `Café.md` in NFC and in
+        # NFD, or a note `x.md` and a file `x`, share a key): a target written exactly as one of them is
+        # that one, any other spelling is the first and could mean them all.
         self._by_path: dict[str, list[str]] = {}
         self._by_name: dict[str, list[str]] = {}
         self._known: dict[tuple[str, str | None], Resolution] = {}
@@ -222,12 +241,10 @@ class LinkIndex:
             target = target.lstrip("/")
         elif relative:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(source or ""), target))
-        key = target.lower()
-        key = key.removesuffix(".md") if key.endswith(".md") else key
+        key = _path_key(target)
         claims = self._by_path.get(key) or self._by_path.get(key + ".md")
         if claims:
-            exact = claims[0]
-            return Resolution(exact, (exact,))
+            return _by_path_claims(claims, target)
         if relative:
             return Resolution(None, ())
         name = key.rsplit("/", 1)[-1]
@@ -237,15 +254,35 @@ class LinkIndex:
             candidates = [
                 p
                 for p in candidates
-                if ("/" + _key(p)).endswith(suffix) or ("/" + p.lower()).endswith(suffix)
+                if ("/" + _key(p)).endswith(suffix) or ("/" + name_key(p)).endswith(suffix)
             ]
         if not candidates:
             return Resolution(None, ())
         if len(candidates) == 1:
             return Resolution(candidates[0], tuple(candidates))
         folder = posixpath.dirname(source) if source else None
-        ranked = sorted(candidates, key=lambda p: (posixpath.dirname(p) != folder, len(p), p))
+        spelled = target.rsplit("/", 1)[-1]
+        spellings = (spelled, spelled + ".md")
+        ranked = sorted(
+            candidates,
+            key=lambda p: (posixpath.dirname(p) != folder, p.rsplit("/", 1)[-1] not in spellings, len(p), p),
+        )
         return Resolution(ranked[0], tuple(ranked))
+
+
+def _by_path_claims(claims: list[str], target: str) -> Resolution:
+    """The answer for a target that is a vault path of the files `claims` (in path order).
+
+    A note comes before any other file of its key (Obsidian reads `[[plan]]` as `plan.md` first, even
+    beside a file `plan`). Among those, the one written exactly so wins (`Notes.md` is never `NOTES.md`);
+    any other spelling gets the first, ambiguous when there are several.
+    """
+    notes = [path for path in claims if path.lower().endswith(".md")]
+    claims = notes or claims
+    for path in claims:
+        if path in (target, target + ".md"):
+            return Resolution(path, (path,))
+    return Resolution(claims[0], tuple(claims))
 
 
 def linked_targets(value: Any) -> list[str]:

@@ -133,7 +133,7 @@ def resolve_note(vault: Vault, name: str) -> str:
         )
     if path not in vault.records:
         raise CliUsageError(f"{path} is not a note (notes are .md files outside dot-folders)")
-    if not is_file:
+    if not is_file and vault.note_at(name) is None:  # an exact path is never ambiguous
         target, _, _ = parse_link_target(name.strip().removeprefix("[[").removesuffix("]]"))
         resolution = vault.resolve(target)
         if resolution.ambiguous and "/" not in target:

@@ -7,13 +7,22 @@ name, and messages that said the wrong thing (a UTF-16 note called binary, a `.v
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
+from vaultkit import Note
 from vaultkit.cli.commands import main
+from vaultkit.errors import UnsafePathError
+from vaultkit.scaffold.create import init_vault
+from vaultkit.scaffold.templates import MAX_NAME_BYTES, fit_bytes, safe_note_name
 
 
 def run(*args: str, vault: Path | None = None) -> Result:
@@ -83,3 +92,118 @@ def test_link_names_still_resolve_when_no_path_matches(
         result = run("show", name, "--json", vault=root)
         assert result.exit_code == 0, (name, result.output)
         assert json.loads(result.stdout)["path"] == "Plans/Growth.md"
+
+
+# ------------------------------------------------------------------------ titles longer than a file name
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pristine") / "vault"
+    init_vault(root, name="Ada", role="Data Engineer", level="senior", today=dt.date(2026, 11, 22))
+    return root
+
+
+@pytest.fixture
+def scaffolded(tmp_path: Path, pristine: Path) -> Path:
+    target = tmp_path / "vault"
+    shutil.copytree(pristine, target, symlinks=True, ignore=shutil.ignore_patterns(".vaultkit"))
+    return target
+
+
+def test_new_plan_with_a_title_too_long_for_a_file_name(scaffolded: Path) -> None:
+    title = "計画" * 40  # 80 characters, 240 bytes: with `.md` and the temporary name, over 255 bytes
+    result = run("new", "plan", title, vault=scaffolded)
+    assert result.exit_code == 0, result.output
+    name = "計画" * 33  # 66 characters, 198 bytes: the most whole characters within MAX_NAME_BYTES
+    assert len(name.encode("utf-8")) <= MAX_NAME_BYTES < len(name.encode("utf-8")) + 3
+    assert result.stdout.startswith(f"created Plans/{name}.md")
+    note = Note.load(scaffolded / "Plans" / f"{name}.md")
+    assert note.properties["title"] == title  # the whole title is kept
+    assert note.text.count(f"\n# {name}\n") == 1  # `{{title}}` is the note's name, as in Obsidian
+    assert [p.name for p in (scaffolded / "Plans").iterdir() if "vaultkit-tmp" in p.name] == []
+
+
+def test_new_plan_with_77_cjk_characters(scaffolded: Path) -> None:
+    title = "研" * 77
+    result = run("new", "plan", title, vault=scaffolded)
+    assert result.exit_code == 0, result.output
+    (created,) = [p for p in (scaffolded / "Plans").iterdir() if p.name.startswith("研")]
+    assert created.name == "研" * 66 + ".md"
+    assert Note.load(created).properties["title"] == title
+
+
+def test_new_plan_cut_at_120_characters_keeps_the_title(scaffolded: Path) -> None:
+    title = "Grow " * 40
+    result = run("new", "plan", title, vault=scaffolded)
+    assert result.exit_code == 0, result.output
+    name = ("Grow " * 24).strip()
+    assert Note.load(scaffolded / "Plans" / f"{name}.md").properties["title"] == title.strip()
+
+
+def test_a_title_that_fits_gets_no_title_property(scaffolded: Path) -> None:
+    result = run("new", "plan", "研" * 60, vault=scaffolded)
+    assert result.exit_code == 0, result.output
+    assert "title" not in Note.load(scaffolded / "Plans" / f"{'研' * 60}.md").properties
+
+
+def test_import_names_fit_the_byte_limit(tmp_path: Path) -> None:
+    root = make_vault(tmp_path, {})
+    heading = "長い見出し" * 30
+    source = tmp_path / "doc.md"
+    source.write_text(
+        f"# {heading}\n\n## {heading}\n\n- [ ] a\n\n## {heading}\n\n- [ ] b\n", encoding="utf-8"
+    )
+    result = run("import", str(source), "--split-level", "2", vault=root)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+    assert len(names) == 3
+    for name in names:  # room left for a ` 2` that makes a name unique, and for the temporary name
+        assert len(name.rsplit("/", 1)[-1].encode("utf-8")) <= MAX_NAME_BYTES + len(" 99.md")
+    plan = next(n for n in names if n.startswith("Plans/"))
+    assert Note.load(root / plan).properties["title"] == heading
+    assert "the name is cut to fit a file name" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("ab\U0001f468\u200d\U0001f469\u200d\U0001f467", 10, "ab"),  # a family emoji is one character
+        ("ae\u0301", 3, "a"),  # never an accent without its letter
+        ("x\U0001f1eb\U0001f1f7\U0001f1e9\U0001f1ea", 13, "x\U0001f1eb\U0001f1f7"),  # flags are pairs
+        ("ok\U0001f44d\U0001f3fd", 6, "ok"),  # a skin tone stays with its hand
+        ("\u00e9t\u00e9", 4, "\u00e9t"),  # never half of a UTF-8 sequence
+        ("e\u0301" * 3, 1, "e"),  # a cluster longer than the limit is cut inside rather than lost
+        ("short", 200, "short"),
+    ],
+)
+def test_fit_bytes_cuts_between_whole_characters(text: str, limit: int, expected: str) -> None:
+    assert fit_bytes(text, limit) == expected
+
+
+@given(st.text(max_size=400), st.integers(min_value=1, max_value=300))
+def test_fit_bytes_is_a_prefix_within_the_limit(text: str, limit: int) -> None:
+    cut = fit_bytes(text, limit)
+    assert text.startswith(cut)
+    assert len(cut.encode("utf-8", "surrogatepass")) <= limit
+    if cut != text and (not cut or unicodedata.category(text[len(cut)]) in ("Mn", "Mc", "Me")):
+        # inside a cluster (or nothing) only when the first cluster alone is over the limit, and then
+        # as many characters as fit
+        assert len(text[: len(cut) + 1].encode("utf-8", "surrogatepass")) > limit
+
+
+@given(st.text(min_size=1, max_size=300))
+def test_safe_note_names_always_fit(title: str) -> None:
+    try:
+        name = safe_note_name(title)
+    except UnsafePathError:  # refused titles are tested in test_templates.py
+        return
+    assert len(f".{name}.md.XXXXXXXX.vaultkit-tmp 99".encode("utf-8", "surrogatepass")) <= 255
+    assert len(name) <= 120
+
+
+def test_a_dot_is_not_a_title(scaffolded: Path) -> None:
+    result = run("new", "plan", ".", vault=scaffolded)
+    assert result.exit_code != 0
+    assert "'.' is not a valid title" in result.stderr
+    assert ".." not in result.stderr

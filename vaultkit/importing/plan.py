@@ -165,11 +165,15 @@ def infer_title(body: str, stem: str, first_line: int = 1) -> tuple[str, Heading
     return _title_from_name(stem), None
 
 
-def note_name(title: str) -> str:
-    """A safe note file name (no `.md`) for a title taken from a document: never a path, never empty."""
+def note_name(title: str, *, cut: bool = True) -> str:
+    """A safe note file name (no `.md`) for a title taken from a document: never a path, never empty.
+
+    A long title is cut to fit a file name (see `safe_note_name`); `cut=False` gives the uncut name, so a
+    caller can tell whether the note's name still says its whole title.
+    """
     flat = title.replace("/", "-").replace("\\", "-").strip()
     try:
-        return safe_note_name(flat)
+        return safe_note_name(flat, cut=cut)
     except UnsafePathError:
         return "Untitled"
 
@@ -296,6 +300,9 @@ def plan_import(
     edits += _set_types(note, kind, when, stem)
     folder = settings.into if settings.into is not None else _folder(settings, kind)
     name = stem if kind == "journal" and ISO_DATE_RE.fullmatch(stem) else note_name(title)
+    if name != stem and name != note_name(title, cut=False) and "title" not in note.properties:
+        note.set_property("title", title)  # the name was cut to fit a file name: the title stays whole
+        edits.append(Repair(None, "title", f"the name is cut to fit a file name; title set to {title!r}"))
     parent_path = _join(folder, name)
     unique = name.lower() not in taken  # else links to it name its folder, so they cannot mean another
     taken.add(name.lower())

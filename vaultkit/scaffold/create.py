@@ -380,6 +380,8 @@ def new_note(
         raise NoteError(f"the template does not give a valid note: {first.message}", template, first.line)
     if note.type is None:
         note.set_property("type", kind)
+    if title is not None and name != safe_note_name(title, cut=False):
+        note.set_property("title", " ".join(title.split()))  # the name was cut to fit: keep the whole title
     if link is not None:
         note.set_property("plan", link)
     dest.parent.mkdir(parents=True, exist_ok=True)

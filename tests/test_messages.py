@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from vaultkit import Note
 from vaultkit.cli.commands import main
-from vaultkit.errors import UnsafePathError
+from vaultkit.errors import NoteError, UnsafePathError
 from vaultkit.scaffold.create import init_vault
 from vaultkit.scaffold.templates import MAX_NAME_BYTES, fit_bytes, safe_note_name
 
@@ -207,3 +207,123 @@ def test_a_dot_is_not_a_title(scaffolded: Path) -> None:
     assert result.exit_code != 0
     assert "'.' is not a valid title" in result.stderr
     assert ".." not in result.stderr
+
+
+# ------------------------------------------------------------------------ messages that say what is wrong
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "name"),
+    [("utf-16-le", b"\xff\xfe", "UTF-16 (LE)"), ("utf-16-be", b"\xfe\xff", "UTF-16 (BE)")],
+)
+def test_a_utf16_note_is_called_utf16_and_import_converts_it(
+    tmp_path: Path, encoding: str, bom: bytes, name: str
+) -> None:
+    text = "---\ntype: plan\n---\n# Wachstum\n\n- [ ] Grüße\n"
+    root = make_vault(tmp_path, {})
+    data = bom + text.encode(encoding)
+    (root / "Wide.md").write_bytes(data)
+    result = run("check", "--json", vault=root)
+    (finding,) = json.loads(result.stdout)["problems"]
+    assert finding["code"] == "encoding"
+    assert finding["message"].startswith(f"{name} text, not UTF-8")
+    assert "binary" not in finding["message"]
+    assert "vaultkit import" in finding["message"]
+    assert (root / "Wide.md").read_bytes() == data  # left alone
+
+    source = tmp_path / "wide.md"
+    source.write_bytes(data)
+    result = run("import", str(source), "--into", "Imported", vault=root)
+    assert result.exit_code == 0, result.output
+    assert f"the file is {name} text, not UTF-8; converted to UTF-8" in result.stdout
+    imported = (root / "Imported" / "Wachstum.md").read_text(encoding="utf-8")
+    assert "\ufeff" not in imported
+    assert imported.endswith("# Wachstum\n\n- [ ] Grüße\n")
+
+
+def test_a_vaultkit_file_instead_of_a_folder(tmp_path: Path) -> None:
+    root = make_vault(tmp_path, {"a.md": "# a\n"})
+    (root / ".vaultkit").write_text("not a folder", encoding="utf-8")
+    result = run("status", vault=root)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"vaultkit: {root / '.vaultkit'}: is a file, not a folder; vaultkit keeps its settings "
+        "(config.toml) and index there, so move or rename that file and run the command again\n"
+    )
+    assert "Not a directory" not in result.stderr
+    assert (root / ".vaultkit").read_text(encoding="utf-8") == "not a folder"
+
+
+LIST_TYPE = '---\ntype: [milestone]\nplan: "[[Growth]]"\n---\n- [ ] a\n'
+
+
+def test_a_list_type_is_named_by_rollup_and_check(tmp_path: Path) -> None:
+    root = make_vault(tmp_path, {"Growth.md": "---\ntype: plan\n---\n", "Talk.md": LIST_TYPE})
+    result = run("rollup", "--dry-run", vault=root)
+    assert (
+        "skipped Talk.md: has a `plan` property, but `type` must be text, not a list "
+        "(write `type: milestone`) to roll it up"
+    ) in result.stdout
+    assert "no `type`" not in result.stdout
+    result = run("check", "--json", vault=root)
+    findings = json.loads(result.stdout)["problems"]
+    assert [(f["path"], f["line"], f["code"], f["message"]) for f in findings] == [
+        (
+            "Talk.md",
+            3,
+            "plan",
+            "`type` must be text, not a list (write `type: milestone`); rollup leaves this note out",
+        )
+    ]
+
+
+def test_a_plan_whose_type_is_a_list_is_named_by_check(tmp_path: Path) -> None:
+    root = make_vault(
+        tmp_path,
+        {
+            "Growth.md": "---\ntype: [plan]\n---\n",
+            "Talk.md": '---\ntype: milestone\nplan: "[[Growth]]"\n---\n',
+        },
+    )
+    findings = json.loads(run("check", "--json", vault=root).stdout)["problems"]
+    assert [f["message"] for f in findings] == [
+        "`plan` links to Growth.md, which is not a plan (its `type` is ['plan'], not text; set `type: plan` "
+        "there, or fix the link)"
+    ]
+
+
+def test_a_template_outside_the_vault_is_refused_as_a_read(scaffolded: Path) -> None:
+    (scaffolded.parent / "secret.md").write_text("---\ntype: plan\n---\n", encoding="utf-8")
+    (scaffolded / ".vaultkit").mkdir(exist_ok=True)
+    (scaffolded / ".vaultkit" / "config.toml").write_text('[new]\nplan_template = "../../secret"\n', "utf-8")
+    result = run("new", "plan", "Title", vault=scaffolded)
+    assert result.exit_code != 0
+    assert "refusing to read from there" in result.stderr
+    assert "write" not in result.stderr
+    assert not (scaffolded / "Plans" / "Title.md").exists()
+
+
+def test_set_with_a_key_over_1024_characters(tmp_path: Path) -> None:
+    root = make_vault(tmp_path, {"Note.md": "---\na: 1\n---\n"})
+    result = run("set", "Note.md", "k" * 1025, "v", vault=root)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"vaultkit: property name {'k' * 30!r}… (1,025 characters) is too long: YAML allows at most 1,024 "
+        "characters in a key (counting quotes and escapes); use a shorter name\n"
+    )
+    assert (root / "Note.md").read_text(encoding="utf-8") == "---\na: 1\n---\n"
+    result = run("set", "Note.md", "k" * 1024, "v", vault=root)
+    assert result.exit_code == 0, result.output
+    assert Note.load(root / "Note.md").properties == {"a": 1, "k" * 1024: "v"}
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1010, max_size=1040))
+def test_a_long_key_is_set_or_refused_as_too_long(key: str) -> None:
+    note = Note.parse("---\na: 1\n---\n")
+    try:
+        note.set_property(key, "v")
+    except NoteError as exc:
+        assert "too long: YAML allows at most 1,024 characters in a key" in str(exc)
+        assert note.text == "---\na: 1\n---\n"
+    else:
+        assert Note.parse(note.text).properties == {"a": 1, key: "v"}

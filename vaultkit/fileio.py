@@ -15,6 +15,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from vaultkit.errors import ConflictError, NoteError, UnsafePathError
 
@@ -33,12 +34,16 @@ def read_bytes(path: Path) -> bytes:
         raise NoteError(str(exc.strerror or exc), path) from exc
 
 
-def ensure_inside(root: Path, path: Path) -> Path:
-    """`path` resolved, if it lies inside `root`; otherwise UnsafePathError (no writes outside a vault)."""
+def ensure_inside(root: Path, path: Path, *, to: Literal["read", "write"] = "write") -> Path:
+    """`path` resolved, if it lies inside `root`; otherwise UnsafePathError (no writes outside a vault).
+
+    `to` says what the path is for, so the refusal names what was refused: a template is only read.
+    """
     root_resolved = root.resolve()
     resolved = (root_resolved / path).resolve() if not path.is_absolute() else path.resolve()
     if resolved != root_resolved and root_resolved not in resolved.parents:
-        raise UnsafePathError(f"{path} is outside the vault {root}; refusing to write there")
+        where = "there" if to == "write" else "from there"
+        raise UnsafePathError(f"{path} is outside the vault {root}; refusing to {to} {where}")
     return resolved
 
 

@@ -41,7 +41,7 @@ from vaultkit.importing.repair import (
 from vaultkit.markdown.mojibake import repair_mojibake
 from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.markdown.scanner import scan
-from vaultkit.notes.note import Note
+from vaultkit.notes.note import Note, wide_encoding
 from vaultkit.notes.structure import Heading
 from vaultkit.props.frontmatter import newline_of, split_lines
 from vaultkit.scaffold.moment import ISO_WEEK, WeekRule
@@ -104,7 +104,17 @@ class ImportPlan:
 
 
 def decode_source(data: bytes, source: str) -> tuple[str, list[Repair]]:
-    """A document's text: UTF-8 (a BOM is dropped), else cp1252 or Mac Roman; binary is refused."""
+    """A document's text: UTF-8 (a BOM is dropped), UTF-16 or UTF-32 with a BOM, else cp1252 or Mac
+    Roman; binary is refused."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        name, codec = wide
+        try:
+            text = data.decode(codec)  # the codec reads the BOM for the byte order, and drops it
+        except UnicodeDecodeError:
+            pass  # not that encoding after all (an odd length, half a surrogate pair): judged as below
+        else:
+            return text, [Repair(None, "encoding", f"the file is {name} text, not UTF-8; converted to UTF-8")]
     if b"\x00" in data[:8192]:
         raise NoteError("binary file, not a Markdown or text document; nothing imported", source)
     if data.startswith(b"\xef\xbb\xbf"):

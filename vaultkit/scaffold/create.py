@@ -284,7 +284,7 @@ def _find_template(vault: Vault, settings: NewSettings, kind: str) -> Path:
         candidates.append(f"{settings.templates}/{name}.md")
     candidates.append(f"{name}.md")
     for rel in candidates:
-        path = ensure_inside(vault.root, Path(rel))
+        path = ensure_inside(vault.root, Path(rel), to="read")
         if path.is_file():
             return path
     folder = settings.templates or "(no templates folder set in .obsidian/templates.json)"

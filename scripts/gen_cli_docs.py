@@ -36,7 +36,9 @@ properties do not load), `2` usage error (unknown note, bad option or value, mis
 `.vaultkit/config.toml`). Errors are printed on stderr as one line starting with `vaultkit:`.
 
 NOTE arguments name a note as a vault-relative path (`Plans/Growth.md`), a file path, or a name as in
-a link (`Growth`, `[[Growth]]`); a bare name that several notes share is refused.
+a link (`Growth`, `[[Growth]]`); a bare name that several notes share is refused. An exact
+vault-relative path (`.md` may be left off) is tried before the link reading, from any folder, so notes
+whose names hold `#`, `|` or trailing spaces (`Plans/C# notes.md`) can always be named.
 """
 
 

@@ -65,6 +65,11 @@ def load_config(vault_root: Path) -> Config:
         raw = tomllib.loads(read_regular(path, CONFIG_LIMIT, "a config file").decode("utf-8"))
     except FileNotFoundError:
         return Config()
+    except NotADirectoryError as exc:
+        raise VaultError(
+            f"{vault_root / CONFIG_PATH.parent}: is a file, not a folder; vaultkit keeps its settings "
+            "(config.toml) and index there, so move or rename that file and run the command again"
+        ) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise VaultError(f"{path}: invalid TOML: {exc} (fix or delete the file)") from exc
     except NoteError as exc:

@@ -23,6 +23,7 @@ import stat
 import tempfile
 import time
 from pathlib import Path
+from typing import Literal
 
 from vaultkit.errors import ConflictError, NoteError, ReadOnlyError, UnsafePathError
 
@@ -74,13 +75,13 @@ def read_regular(path: Path, limit: int | None = None, what: str = "a file") -> 
 
     A FIFO, device or socket is refused before a byte is read (opened without blocking, then checked
     with fstat): reading one would hang (a FIFO with no writer) or never end (`/dev/zero`). Raises
-    FileNotFoundError when there is no file, and NoteError with the reason for everything else, including
-    a file larger than `limit` (`what` names the file's role in that message).
+    FileNotFoundError (or NotADirectoryError) when there is no file, and NoteError with the reason for
+    everything else, including a file larger than `limit` (`what` names the file's role in that message).
     """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise
+    except (FileNotFoundError, NotADirectoryError):
+        raise  # the caller says what a missing file means (defaults, or "no such file")
     except IsADirectoryError as exc:
         raise NoteError(f"is a folder, not {what}", path) from exc
     except OSError as exc:
@@ -119,7 +120,7 @@ def read_bytes(path: Path, limit: int | None = None, what: str = "a note") -> by
     cannot be read, a missing file included."""
     try:
         return read_regular(path, limit, what)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotADirectoryError) as exc:
         raise NoteError("no such file", path) from exc
 
 
@@ -134,12 +135,16 @@ def inside_vault(root: Path | str, path: Path | str) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def ensure_inside(root: Path, path: Path) -> Path:
-    """`path` resolved, if it lies inside `root`; otherwise UnsafePathError (no writes outside a vault)."""
+def ensure_inside(root: Path, path: Path, *, to: Literal["read", "write"] = "write") -> Path:
+    """`path` resolved, if it lies inside `root`; otherwise UnsafePathError (no writes outside a vault).
+
+    `to` says what the path is for, so the refusal names what was refused: a template is only read.
+    """
     root_resolved = root.resolve()
     resolved = (root_resolved / path).resolve() if not path.is_absolute() else path.resolve()
     if resolved != root_resolved and root_resolved not in resolved.parents:
-        raise UnsafePathError(f"{path} is outside the vault {root}; refusing to write there")
+        where = "there" if to == "write" else "from there"
+        raise UnsafePathError(f"{path} is outside the vault {root}; refusing to {to} {where}")
     return resolved
 
 

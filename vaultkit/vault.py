@@ -246,12 +246,29 @@ class Vault:
     def resolve_path(self, target: str, source: str | None = None) -> str | None:
         return self.link_index.resolve(target, source).path
 
-    def find_note(self, name: str) -> str | None:
-        """A note named on the command line: a vault-relative path, a file path, or a link name.
+    def note_at(self, path: str) -> str | None:
+        """The note at exactly this vault-relative path (`.md` may be left off), else None.
 
-        A name is found as a link is (a path written exactly wins, `Café` finds `Cafe\u0301.md`), but where
-        a link would settle for a tie-break this refuses (VaultError listing the candidates): a command
-        that edits a note must not guess which one (`Notes` when `Notes.md` and `NOTES.md` both exist).
+        No trimming and no link syntax: file names may hold what a link gives meaning to (`#` a heading,
+        `|` an alias, `^` a block) and may end in spaces, so `Plans/C# notes.md`, `A|B.md` and `Name .md`
+        can only be named this way.
+        """
+        for candidate in (path, path + ".md"):
+            at = bisect.bisect_left(self._paths, candidate)
+            if at < len(self._paths) and self._paths[at] == candidate:
+                return candidate
+        return None
+
+    def find_note(self, name: str) -> str | None:
+        """A note named on the command line: a file path, a vault-relative path, or a link name.
+
+        They are tried in that order, and a file that exists outside the vault is refused (None) rather
+        than taken to mean a vault note of the same relative path. The exact vault-relative path comes
+        before the link reading, from whatever folder the command runs in: read as a link, `C# notes.md`
+        would be the heading ` notes.md` of a note `C`. A name is found as a link is (a path written
+        exactly wins, `Café` finds `Cafe\u0301.md`), but where a link would settle for a tie-break this
+        refuses (VaultError listing the candidates): a command that edits a note must not guess which one
+        (`Notes` when `Notes.md` and `NOTES.md` both exist).
         """
         candidate = Path(name)
         if candidate.is_file():
@@ -259,6 +276,9 @@ class Vault:
                 return self.relpath(candidate)
             except ValueError:
                 return None
+        exact = self.note_at(name)
+        if exact is not None:
+            return exact
         text = name.strip()
         if text.startswith("[[") and text.endswith("]]"):
             text = text[2:-2]

@@ -29,6 +29,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from vaultkit.notes.links import linked_targets
+from vaultkit.notes.note import type_problem
 from vaultkit.vault import Vault
 
 if TYPE_CHECKING:
@@ -186,6 +187,14 @@ def _plan_checked(note_type: str | None) -> bool:
     return note_type != "plan"
 
 
+def _target_type(target: NoteSummary) -> str:
+    """What is wrong with the `type` of a note a `plan` property links to, said as a reason."""
+    if target.type:
+        return f"its `type` is {target.type!r}"
+    value = target.properties.get("type")
+    return f"its `type` is {value!r}, not text" if type_problem(value) else "it has no `type`"
+
+
 def _check_plan(vault: Vault, path: str, summary: NoteSummary, outline: NoteOutline) -> list[Finding]:
     if "plan" not in summary.properties or not _plan_checked(summary.type):
         return []
@@ -202,6 +211,9 @@ def _check_plan(vault: Vault, path: str, summary: NoteSummary, outline: NoteOutl
             )
         ]
     findings = []
+    wrong_type = type_problem(summary.properties.get("type"))
+    if wrong_type:
+        findings.append(Finding(path, first, "error", "plan", f"{wrong_type}; rollup leaves this note out"))
     for target in targets:
         resolved = vault.resolve_path(target, path)
         line = lines.get(target, first)
@@ -225,7 +237,7 @@ def _check_plan(vault: Vault, path: str, summary: NoteSummary, outline: NoteOutl
                     "error",
                     "plan",
                     f"`plan` links to {resolved}, which is not a plan ("
-                    + (f"its `type` is {target_record.type!r}" if target_record.type else "it has no `type`")
+                    + _target_type(target_record)
                     + "; set `type: plan` there, or fix the link)",
                 )
             )

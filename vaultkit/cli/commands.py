@@ -518,8 +518,12 @@ def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
     """
     from vaultkit.cli.values import parse_cli_value
     from vaultkit.errors import VaultkitError
+    from vaultkit.props.yaml_format import key_length_problem
 
     _check_key(key)
+    too_long = key_length_problem(key)
+    if too_long:
+        raise CliUsageError(too_long)
     try:
         parsed = parse_cli_value(value)
     except VaultkitError as exc:

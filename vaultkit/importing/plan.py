@@ -41,7 +41,7 @@ from vaultkit.importing.repair import (
 from vaultkit.markdown.mojibake import repair_mojibake
 from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.markdown.scanner import scan
-from vaultkit.notes.note import Note
+from vaultkit.notes.note import Note, wide_encoding
 from vaultkit.notes.structure import Heading
 from vaultkit.props.frontmatter import newline_of, split_lines
 from vaultkit.scaffold.moment import ISO_WEEK, WeekRule
@@ -104,7 +104,17 @@ class ImportPlan:
 
 
 def decode_source(data: bytes, source: str) -> tuple[str, list[Repair]]:
-    """A document's text: UTF-8 (a BOM is dropped), else cp1252 or Mac Roman; binary is refused."""
+    """A document's text: UTF-8 (a BOM is dropped), UTF-16 or UTF-32 with a BOM, else cp1252 or Mac
+    Roman; binary is refused."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        name, codec = wide
+        try:
+            text = data.decode(codec)  # the codec reads the BOM for the byte order, and drops it
+        except UnicodeDecodeError:
+            pass  # not that encoding after all (an odd length, half a surrogate pair): judged as below
+        else:
+            return text, [Repair(None, "encoding", f"the file is {name} text, not UTF-8; converted to UTF-8")]
     if b"\x00" in data[:8192]:
         raise NoteError("binary file, not a Markdown or text document; nothing imported", source)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -165,11 +175,15 @@ def infer_title(body: str, stem: str, first_line: int = 1) -> tuple[str, Heading
     return _title_from_name(stem), None
 
 
-def note_name(title: str) -> str:
-    """A safe note file name (no `.md`) for a title taken from a document: never a path, never empty."""
+def note_name(title: str, *, cut: bool = True) -> str:
+    """A safe note file name (no `.md`) for a title taken from a document: never a path, never empty.
+
+    A long title is cut to fit a file name (see `safe_note_name`); `cut=False` gives the uncut name, so a
+    caller can tell whether the note's name still says its whole title.
+    """
     flat = title.replace("/", "-").replace("\\", "-").strip()
     try:
-        return safe_note_name(flat)
+        return safe_note_name(flat, cut=cut)
     except UnsafePathError:
         return "Untitled"
 
@@ -296,6 +310,9 @@ def plan_import(
     edits += _set_types(note, kind, when, stem)
     folder = settings.into if settings.into is not None else _folder(settings, kind)
     name = stem if kind == "journal" and ISO_DATE_RE.fullmatch(stem) else note_name(title)
+    if name != stem and name != note_name(title, cut=False) and "title" not in note.properties:
+        note.set_property("title", title)  # the name was cut to fit a file name: the title stays whole
+        edits.append(Repair(None, "title", f"the name is cut to fit a file name; title set to {title!r}"))
     parent_path = _join(folder, name)
     unique = name.lower() not in taken  # else links to it name its folder, so they cannot mean another
     taken.add(name.lower())

@@ -30,18 +30,55 @@ from vaultkit.props.frontmatter import (
     same_value,
     splice_property,
 )
-from vaultkit.props.yaml_format import format_property
+from vaultkit.props.yaml_format import format_property, key_length_problem
 
 if TYPE_CHECKING:
     from frontmatter import Post
 
-__all__ = ["Note", "decode_note"]
+__all__ = ["Note", "decode_note", "type_problem", "wide_encoding"]
 
 _ALLOWED_SCALARS = (str, int, float, bool, dt.date, dt.datetime, type(None))
 
 
+# Byte-order marks of the UTF-16 and UTF-32 encodings (UTF-32 first: its little-endian mark starts with
+# UTF-16's). Windows tools save such text; its zero bytes would otherwise make it look binary.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (LE)", "utf-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (BE)", "utf-32"),
+    (b"\xff\xfe", "UTF-16 (LE)", "utf-16"),
+    (b"\xfe\xff", "UTF-16 (BE)", "utf-16"),
+)
+
+
+def wide_encoding(data: bytes) -> tuple[str, str] | None:
+    """(name, codec) of the UTF-16 or UTF-32 encoding `data`'s byte-order mark announces, if it has one."""
+    for bom, name, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name, codec
+    return None
+
+
+def type_problem(value: object) -> str | None:
+    """Why a `type` property names no type, when it is set but is not text (`type: [milestone]`, a list,
+    or a number): the note then counts as untyped, and saying so beats "no type" when one is written."""
+    if value is None or value == "" or isinstance(value, str):
+        return None
+    if isinstance(value, list):
+        items = [item for item in value if isinstance(item, str) and item.strip()]
+        example = items[0].strip() if len(items) == 1 else "milestone"
+        return f"`type` must be text, not a list (write `type: {example}`)"
+    return f"`type` must be text, not {value!r} (write `type: milestone` or `type: plan`)"
+
+
 def decode_note(data: bytes) -> tuple[str, list[Problem]]:
     """Text of a note file. Undecodable or binary content becomes an error and replacement text."""
+    wide = wide_encoding(data)
+    if wide is not None:  # left unread like a binary file: a note is edited only as the UTF-8 it was read as
+        message = (
+            f"{wide[0]} text, not UTF-8: vaultkit reads only UTF-8 notes (re-save it as UTF-8, or bring "
+            "it in with `vaultkit import FILE`, which converts it)"
+        )
+        return "", [Problem(None, message, code="encoding")]
     if b"\x00" in data[:8192]:
         return "", [Problem(None, "binary file, not a Markdown note (move it out of the vault or rename it)")]
     try:
@@ -241,6 +278,9 @@ class Note:
         """
         self._require_editable()
         _check_value(key, value)
+        too_long = key_length_problem(key) if key not in self._fm.properties else None
+        if too_long:
+            raise NoteError(f"{too_long}; nothing changed", self.path)
         if isinstance(value, tuple):
             value = list(value)
         self._apply(splice_property(self._text, self._fm, key, value), key, value, delete=False)

@@ -19,7 +19,16 @@ from yaml.resolver import Resolver as _Yaml11Resolver
 
 from vaultkit.props.yaml_safe import Yaml12Resolver
 
-__all__ = ["PropertyValue", "format_key", "format_property", "format_scalar", "property_lines", "quote"]
+__all__ = [
+    "MAX_KEY_CHARS",
+    "PropertyValue",
+    "format_key",
+    "format_property",
+    "format_scalar",
+    "key_length_problem",
+    "property_lines",
+    "quote",
+]
 
 PropertyValue = str | int | float | bool | dt.date | dt.datetime | None | Sequence[Any]
 
@@ -101,6 +110,26 @@ def format_scalar(value: Any) -> str:
 def format_key(key: str) -> str:
     """A property name, quoted only when YAML needs it."""
     return key if _plain_ok(key) else quote(key)
+
+
+MAX_KEY_CHARS = 1024
+"""YAML reads `key: value` only when the key, as written, is at most 1,024 characters (an implicit key)."""
+
+
+def key_length_problem(key: str) -> str | None:
+    """Why `key` cannot be written as a property name, when it is too long for YAML; None when it fits.
+
+    Said before editing, because afterwards the only symptom is a note that no longer loads the same.
+    """
+    written = len(format_key(key))
+    if written <= MAX_KEY_CHARS:
+        return None
+    shown = f"{key[:30]!r}… ({len(key):,} characters"
+    shown += f", {written:,} as written)" if written != len(key) else ")"
+    return (
+        f"property name {shown} is too long: YAML allows at most {MAX_KEY_CHARS:,} characters in a key "
+        "(counting quotes and escapes); use a shorter name"
+    )
 
 
 def property_lines(key_text: str, value: Any, newline: str, indent: int = 0, comment: str = "") -> str:

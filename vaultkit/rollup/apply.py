@@ -28,7 +28,7 @@ from vaultkit.diffs import unified_diff
 from vaultkit.errors import ConflictError, NoteError, Problem, UnsafePathError
 from vaultkit.fileio import read_bytes, refuse_read_only, remove_stale_temp_files
 from vaultkit.index.rows import MARKER
-from vaultkit.notes.note import Note, decode_note
+from vaultkit.notes.note import Note, decode_note, type_problem
 from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
 from vaultkit.rollup.dashboards import SummaryData, apply_blocks, parse_blocks
@@ -318,10 +318,13 @@ def _candidates(
             if blocks:
                 block_paths.add(path)
         elif record.type is None and record.properties.get("plan"):
+            wrong_type = type_problem(record.properties.get("type"))
             report.skipped.append(
                 Skipped(
                     path,
-                    "has a `plan` property but no `type` (add `type: milestone` to roll it up)",
+                    f"has a `plan` property, but {wrong_type} to roll it up"
+                    if wrong_type
+                    else "has a `plan` property but no `type` (add `type: milestone` to roll it up)",
                     problem=False,
                 )
             )

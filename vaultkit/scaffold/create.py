@@ -286,7 +286,7 @@ def _find_template(vault: Vault, settings: NewSettings, kind: str) -> Path:
         candidates.append(f"{settings.templates}/{name}.md")
     candidates.append(f"{name}.md")
     for rel in candidates:
-        path = ensure_inside(vault.root, Path(rel))
+        path = ensure_inside(vault.root, Path(rel), to="read")
         if path.is_file():
             return path
     folder = settings.templates or "(no templates folder set in .obsidian/templates.json)"
@@ -391,6 +391,8 @@ def new_note(
         raise NoteError(f"the template does not give a valid note: {first.message}", template, first.line)
     if note.type is None:
         note.set_property("type", kind)
+    if title is not None and name != safe_note_name(title, cut=False):
+        note.set_property("title", " ".join(title.split()))  # the name was cut to fit: keep the whole title
     if link is not None:
         note.set_property("plan", link)
     dest.parent.mkdir(parents=True, exist_ok=True)

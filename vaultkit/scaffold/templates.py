@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from vaultkit.errors import UnsafePathError
@@ -27,7 +28,9 @@ from vaultkit.props.frontmatter import format_scalar, parse_frontmatter, split_l
 from vaultkit.scaffold.moment import ISO_WEEK, WeekRule, add_offset, format_moment
 
 __all__ = [
+    "MAX_NAME_BYTES",
     "TemplateContext",
+    "fit_bytes",
     "format_rendered_value",
     "render_note",
     "render_text",
@@ -216,18 +219,81 @@ def render_note(text: str, ctx: TemplateContext) -> str:
 # Obsidian refuses these in file names (`* " \ / < > : | ?`), and `# ^ [ ] |` break links to the note.
 _UNSAFE_CHARS = re.compile(r'[*"<>:|?#^\[\]\x00-\x1f\x7f]')
 _WINDOWS_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?")
-MAX_NAME_LENGTH = 120
+
+# Longer names are hard to read in a file list or a link; a title may be longer (see create.new_note).
+MAX_NAME_CHARS = 120
+
+# A file name holds at most 255 bytes on the common file systems (ext4, APFS, btrfs count UTF-8 bytes, so
+# 85 CJK characters are already too many). A note's name must leave room for what vaultkit adds to it:
+# `.md`, a ` 2`-style number that makes an imported name unique, and the temporary name `atomic_write`
+# gives the note while writing it (`.NAME.md.XXXXXXXX.vaultkit-tmp`, 23 bytes more). 200 leaves all that
+# and some slack; a name cut shorter than its title is still a good name, a name one byte too long is an
+# error the user cannot fix by retrying.
+MAX_NAME_BYTES = 200
+
+_ZWJ = "\u200d"
 
 
-def safe_note_name(title: str, *, allow_folders: bool = False) -> str:
+def _joins_previous(char: str) -> bool:
+    """Whether `char` belongs to the character before it: an accent or other combining mark, a variation
+    selector, a skin-tone modifier, an emoji tag, a joiner, or a Hangul vowel or final consonant jamo."""
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or char == _ZWJ
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+        or "\U000e0020" <= char <= "\U000e007f"
+        or "\u1160" <= char <= "\u11ff"
+        or "\ud7b0" <= char <= "\ud7ff"
+    )
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def fit_bytes(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, between whole characters as a reader sees them.
+
+    A cut never leaves an accent without its letter, half of an emoji sequence joined by U+200D, a flag's
+    first regional indicator alone, or a skin tone without its hand: it moves back to before the whole
+    cluster (unless that cluster alone is over the limit). Lone surrogates, which text read from a
+    non-UTF-8 file system may carry, count 3 bytes.
+    """
+    size = 0
+    whole = 0
+    for index, char in enumerate(text):
+        size += len(char.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            break
+        whole = index + 1
+    else:
+        return text
+    cut = whole
+    while cut > 0 and _joins_previous(text[cut]):
+        cut -= 1
+    while cut > 0 and text[cut - 1] == _ZWJ:  # a joiner waiting for what it joins
+        cut -= 1
+        while cut > 0 and _joins_previous(text[cut]):
+            cut -= 1
+    if cut > 0 and _is_regional_indicator(text[cut]):
+        run = cut
+        while run > 0 and _is_regional_indicator(text[run - 1]):
+            run -= 1
+        if (cut - run) % 2:  # flags are pairs: the cut falls inside one
+            cut -= 1
+    return text[: cut or whole]  # one cluster longer than the limit: cut inside it rather than lose all
+
+
+def safe_note_name(title: str, *, allow_folders: bool = False, cut: bool = True) -> str:
     """`title` as a note's file name (without `.md`), or UnsafePathError when it could leave its folder.
 
     Separators (`/`, `\\`), `..` and absolute paths are refused, never "cleaned", because they show the
     title was meant as a path. Characters Obsidian cannot use in a note name or a link become `-` (`: `
     becomes ` - `), leading dots are dropped (they would hide the note), spaces are collapsed, a `.md`
-    ending is dropped, and long names are cut to 120 characters. `allow_folders` accepts `/` between safe
-    parts: for names made from a vault's own format settings (`YYYY/MM/YYYY-MM-DD`), never for what a
-    user typed.
+    ending is dropped, and a long name is cut to 120 characters and MAX_NAME_BYTES bytes of UTF-8 (unless
+    `cut` is False: comparing both tells whether a title had to be cut). `allow_folders` accepts `/`
+    between safe parts: for names made from a vault's own format settings (`YYYY/MM/YYYY-MM-DD`), never
+    for what a user typed.
     """
     raw = title.strip()
     if not raw:
@@ -235,8 +301,11 @@ def safe_note_name(title: str, *, allow_folders: bool = False) -> str:
     if "\\" in raw or raw.startswith("/"):
         raise UnsafePathError(f"{title!r} looks like a path; give a plain title (no folders)")
     parts = raw.split("/")
-    if any(part.strip() in ("..", ".") for part in parts):
-        raise UnsafePathError(f"{title!r} would point outside its folder ('..'); refusing")
+    if raw == ".":
+        raise UnsafePathError("'.' is not a valid title (it names the current folder); give the note a name")
+    dots = next((part.strip() for part in parts if part.strip() in ("..", ".")), None)
+    if dots is not None:
+        raise UnsafePathError(f"{title!r} would point outside its folder ({dots!r}); refusing")
     if len(parts) > 1 and not allow_folders:
         raise UnsafePathError(f"{title!r} contains '/'; a title cannot name a folder")
     clean: list[str] = []
@@ -245,7 +314,9 @@ def safe_note_name(title: str, *, allow_folders: bool = False) -> str:
         name = " ".join(name.split()).lstrip(".").strip()
         if name.lower().endswith(".md"):  # `new plan "Growth.md"` means the note Growth
             name = name[:-3]
-        name = name[:MAX_NAME_LENGTH].rstrip(" .")
+        if cut:
+            name = fit_bytes(name[:MAX_NAME_CHARS], MAX_NAME_BYTES)
+        name = name.rstrip(" .")
         if not name or not name.strip("-"):
             raise UnsafePathError(f"{title!r} has no usable characters for a note name")
         if _WINDOWS_RESERVED.fullmatch(name):

@@ -348,6 +348,11 @@ def _frontmatter(w: _Writer, kind: str, index: int, plan_names: list[str]) -> No
         lines.append(f"mood: {rng.randint(1, 5)}")
     lines.append(f"created: {date}T{index % 24:02d}:{index % 60:02d}:00")
     lines += ["tags:", *(f"  - {t}" for t in rng.sample(_TAGS, rng.randint(1, 3)))]
+    _close_frontmatter(w, lines, rng)
+
+
+def _close_frontmatter(w: _Writer, lines: list[str], rng: random.Random) -> None:
+    """Write the properties `lines`, now and then with a leftover placeholder (1%) or broken YAML (0.5%)."""
     roll = rng.random()
     if roll < 0.01:
         lines.append("summary: {{date}} review")  # a leftover placeholder: a warning, not an error
@@ -422,15 +427,7 @@ def _rich_frontmatter(w: _Writer, kind: str, index: int, plan_names: list[str], 
             lines += ["related:", *(f'  - "[[{name}]]"' for name in related)]
     if rng.random() < 0.2:
         lines.append(rng.choice(["aliases: []", "aliases:", "aliases: ['Q3 ''focus''', \"Growth\"]"]))
-    roll = rng.random()
-    if roll < 0.01:
-        lines.append("summary: {{date}} review")  # a leftover placeholder: a warning, not an error
-    elif roll < 0.015:
-        lines.append("title: [unclosed")  # broken YAML: an error; the body still counts
-        w.truth.error = True
-    lines.append("---")
-    for line in lines:
-        w.add(line)
+    _close_frontmatter(w, lines, rng)
 
 
 def _note(

@@ -276,3 +276,12 @@ def test_check_reports_a_mistyped_marker_once_with_its_line(tmp_path: Path) -> N
     assert [line for line in out.splitlines() if line.startswith("Dash.md")] == [
         f"Dash.md:3: error: {EXPECTED.removeprefix('line 3: ')} [block]"
     ]
+
+
+def test_a_long_line_is_read_in_linear_time() -> None:
+    """The old marker pattern (a lazy middle between runs of spaces) took seconds on a few thousand
+    spaces and minutes on a few more; every such line is read by slicing now."""
+    spaces = " " * 20_000
+    assert block_problems(f"<!-- vaultkit:begin{spaces}x\n") == [(1, MALFORMED)]
+    assert block_problems(f"<!-- {' -' * 10_000}v{' -' * 10_000}x\n") == []
+    assert block_problems(f"<!-- vaultkit:begin plans{spaces}-->\n<!-- vaultkit:end -->\n") == []

@@ -42,16 +42,18 @@ KINDS: dict[str, frozenset[str]] = {
 }
 """Every block kind and the arguments it accepts."""
 
-_MARKER_RE = re.compile(r" {0,3}<!--[ \t]*vaultkit:(begin|end)(?:[ \t]+(.*?))?[ \t]*-->[ \t]*")
+_MARKER_HEAD_RE = re.compile(r" {0,3}<!--[ \t]*+vaultkit:(begin|end)")
 # What may be meant as a marker: `vaultkit` (any case, spaces or dashes between its letters) after a `<`
 # and any mix of `!`, dashes (typed or turned into en/em dashes by an editor) and spaces; `vaultkit:`
 # anywhere in a comment that starts the line; or a line that is only the start of a marker, cut short
 # (`<!-`, `<!-- vaul`; not `<!--` alone, the usual opener of a comment over several lines). Wide on
 # purpose: a false alarm leaves a block alone and says so, a miss could let rollup delete the user's text.
 _SPACE = r"[^\S\r\n]"  # any space but a line break: a pattern never runs on into the next line
-_SEP = rf"(?:{_SPACE}|-)*"
-_LEAD = rf"(?:{_SPACE}|[\-\u2013\u2014])*"  # a dash typed before a marker (or a bullet) does not hide it
-_OPENER = rf"<(?:{_SPACE}|[!\-\u2013\u2014])*"
+# Possessive runs (`*+`): each run is followed by a character it cannot hold, so giving characters back
+# could never help, and a long run of spaces and dashes stays linear instead of quadratic.
+_SEP = rf"(?:{_SPACE}|-)*+"
+_LEAD = rf"(?:{_SPACE}|[\-\u2013\u2014])*+"  # a dash typed before a marker (or a bullet) does not hide it
+_OPENER = rf"<(?:{_SPACE}|[!\-\u2013\u2014])*+"
 _PREFIX = "".join(f"(?:{_SEP if i else ''}{c}" for i, c in enumerate("vaultki")) + ")?" * 7
 _LOOSE = _OPENER + _SEP.join("vaultkit") + r"|<!.*?vaultkit[ \t]*:"
 _CANDIDATE_RE = re.compile(_LEAD + "(?:" + _LOOSE + ")", re.IGNORECASE)
@@ -118,15 +120,21 @@ def _read_marker(line: str) -> tuple[str, str] | None:
     """("begin" or "end", the text after it) for a well-formed marker line, None for anything else.
 
     The text after the word may not close the comment early (`-->`, `--!>`) nor end in a dash: those are
-    mistyped closers (`-- -->`, `--->`) that would otherwise read as a kind or an argument.
+    mistyped closers (`-- -->`, `--->`) that would otherwise read as a kind or an argument. Read by
+    slicing, not by one pattern: a pattern with a lazy middle between runs of spaces backtracks in
+    cubic time on a long line of spaces.
     """
-    match = _MARKER_RE.fullmatch(line.rstrip("\r\n"))
-    if match is None:
+    text = line.rstrip("\r\n").rstrip(" \t")
+    head = _MARKER_HEAD_RE.match(text)
+    if head is None or not text.endswith("-->"):
         return None
-    rest = match.group(2) or ""
+    inner = text[head.end() : len(text) - 3]
+    rest = inner.strip(" \t")
+    if rest and inner[0] not in " \t":  # `vaultkit:beginplans`, `vaultkit:end-`
+        return None
     if "-->" in rest or "--!>" in rest or rest.endswith("-"):
         return None
-    return match.group(1), rest
+    return head.group(1), rest
 
 
 @dataclass(slots=True)

@@ -49,8 +49,11 @@ def _mojibake(text: str) -> list[TextFinding]:
 
 
 def _blocks(text: str) -> list[TextFinding]:
-    """Managed blocks rollup cannot fill (unknown kind, bad argument, broken markers): it leaves them."""
-    if "vaultkit:" not in text:
+    """Managed blocks rollup cannot fill (unknown kind, bad argument, broken markers): it leaves them.
+
+    A marker may be mistyped in any case or spacing (`<!-- VAULTKIT:END -->`), so only a note without
+    a `<` is known to have none without asking `block_problems`."""
+    if "<" not in text:
         return []
     from vaultkit.markdown.blocks import block_problems
 

@@ -13,9 +13,9 @@ markers stay out of the way, and they survive every editor. Kinds:
 
 Output is plain Markdown, deterministic (stable sorts, no timestamps), and never contains a checkbox, so a
 summary never counts the tasks it lists. A marker inside code or a `%%comment%%` is not a marker. Anything
-this module cannot read (unknown kind, bad argument, a begin without an end) is left untouched and reported
-by `block_problems`, which `vaultkit check` and `vaultkit rollup` show. The text itself comes from
-`rollup.render`.
+this module cannot read (unknown kind, bad argument, a begin without an end, a mistyped marker anywhere
+between a begin and its end) is left untouched and reported by `block_problems`, which `vaultkit check`
+and `vaultkit rollup` show. The text itself comes from `rollup.render`.
 """
 
 from __future__ import annotations

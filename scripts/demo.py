@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 
 def run(*args: str) -> int:
-    print(f"\n$ vaultkit {' '.join(args)}", flush=True)
+    print(f"\n$ {shlex.join(['vaultkit', *args])}", flush=True)  # quoted: each line can be pasted
     return subprocess.run([sys.executable, "-m", "vaultkit", *args], check=False).returncode
 
 

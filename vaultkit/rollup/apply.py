@@ -104,8 +104,12 @@ class RollupReport:
             "skipped": [skip.as_dict() for skip in self.skipped],
         }
 
-    def render(self) -> str:
-        """Human output: one line per changed note saying why, then a total, then what was skipped."""
+    def render(self, *, templates: bool = True) -> str:
+        """Human output: one line per changed note saying why, then a total, then what was skipped.
+
+        `templates=False` leaves out the line counting the templates left alone: they are skipped by
+        design on every run, so the CLI shows that line only when asked to be verbose.
+        """
         lines = [f"{change.path}: {change.why()}" for change in self.changed]
         notes = "note" if self.unchanged == 1 else "notes"
         if not self.changed:
@@ -118,10 +122,10 @@ class RollupReport:
                 + (" (dry run: nothing written)" if self.dry_run else "")
             )
         # Problems are listed one by one; templates (skipped by design, every run) in one line.
-        templates = [skip for skip in self.skipped if skip.reason == TEMPLATE_REASON]
-        lines += [f"skipped {skip.path}: {skip.reason}" for skip in self.skipped if skip not in templates]
-        if templates:
-            count = len(templates)
+        left = [skip for skip in self.skipped if skip.reason == TEMPLATE_REASON]
+        lines += [f"skipped {skip.path}: {skip.reason}" for skip in self.skipped if skip not in left]
+        if left and templates:
+            count = len(left)
             lines.append(f"{count} {'template' if count == 1 else 'templates'} left alone (never rolled up)")
         return "\n".join(lines)
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from vaultkit.cli.output import echo
+from vaultkit.cli.output import echo, echo_diff, index_progress, set_no_color, table, table_width
 from vaultkit.scaffold.presets import LEVELS  # data only: cheap to import for --help
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def _json_default(value: object) -> object:
 
 def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
     """Print one line on stderr and exit with `code`."""
-    echo(f"vaultkit: {message}", err=True)
+    echo(f"vaultkit: {message}", err=True, style="error")
     sys.exit(code)
 
 
@@ -104,16 +104,24 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def table(rows: Iterable[Iterable[object]], headers: list[str]) -> str:
-    """A plain aligned text table."""
-    body = [[("" if c is None else str(c)) for c in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in body:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip()]
-    lines.append("  ".join("─" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() for row in body]
-    return "\n".join(lines)
+def _did_you_mean(vault: Vault, name: str) -> str:
+    """`; did you mean 'Kubernetes'?` (up to three names), as click says for a misspelled command: the
+    closest note names, or vault-relative paths when `name` was typed as a path. Only the walk's paths
+    are compared (no note is read)."""
+    import difflib
+
+    paths = vault.paths_outside_templates()
+    as_path = "/" in name or name.lower().endswith(".md")
+    by_name: dict[str, str] = {}
+    for path in paths:
+        by_name.setdefault(path if as_path else PurePosixPath(path).stem, path)
+    close = difflib.get_close_matches(name, list(by_name), n=3, cutoff=0.6)
+    if not close and not as_path:  # a different case is also a near miss: `kubernetes`
+        folded = {key.casefold(): key for key in by_name}
+        close = [folded[m] for m in difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.6)]
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(m) for m in close) + "?"
 
 
 def resolve_note(vault: Vault, name: str) -> str:
@@ -129,7 +137,7 @@ def resolve_note(vault: Vault, name: str) -> str:
     if path is None:
         raise CliUsageError(
             f"no note {name!r} in the vault {vault.root} "
-            "(give a vault-relative path, a file path or a note name)"
+            f"(give a vault-relative path, a file path or a note name){_did_you_mean(vault, name)}"
         )
     if path not in vault.records:
         raise CliUsageError(f"{path} is not a note (notes are .md files outside dot-folders)")
@@ -169,12 +177,60 @@ def _usage_line(exc: click.UsageError) -> str:
     return f"vaultkit: {message} (see '{exc.ctx.command_path} --help')"
 
 
+def _stdout_gone() -> bool:
+    """Whether the BrokenPipeError was stdout's reader going away, not another pipe (a worker's) failing:
+    on a pipe whose reader closed, poll reports an error for the writing end."""
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return True  # not a real file (a test's capture): the error can only have come from writing to it
+    if not hasattr(select, "poll"):
+        return True  # pragma: no cover - Windows: no poll; a closed stdout is the likely cause
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+
+
+def _pipe_closed() -> None:
+    """The reader of stdout went away (`vaultkit tasks | head -1`): not an error, the output is simply no
+    longer wanted. What is still buffered, and whatever the interpreter flushes at exit, goes to devnull
+    instead of raising BrokenPipeError again (which Python would print on stderr)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a test's captured output): nothing will be flushed to a pipe
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
 class VaultkitGroup(click.Group):
     """Turns every error into one line on stderr: exit 2 for usage errors, 1 for failed operations.
 
     Usage errors (bad options, unknown notes, a missing vault, an invalid config) exit 2; vaultkit's
     own errors while working (a note with broken properties, a conflicting edit) and I/O errors exit 1.
     """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main, with a closed stdout pipe met at the last flush treated as the end of the output
+        (exit 0, nothing on stderr) rather than click's exit 1."""
+        try:
+            code: Any = super().main(*args, **kwargs)
+        except SystemExit as exc:
+            code = exc.code
+        else:
+            if not kwargs.get("standalone_mode", True):
+                return code
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _pipe_closed()
+            code = EXIT_OK
+        sys.exit(code)
 
     def make_context(
         self,
@@ -188,28 +244,32 @@ class VaultkitGroup(click.Group):
         except click.UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # `vaultkit` alone prints its help
                 raise
-            echo(_usage_line(exc), err=True)
+            echo(_usage_line(exc), err=True, style="error")
             raise click.exceptions.Exit(EXIT_USAGE) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         from vaultkit.errors import UnsafePathError, VaultError, VaultkitError
 
         try:
-            return super().invoke(ctx)
+            with index_progress():
+                return super().invoke(ctx)
         except click.UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 raise
-            echo(_usage_line(exc), err=True)
+            echo(_usage_line(exc), err=True, style="error")
             ctx.exit(EXIT_USAGE)
         except (VaultError, UnsafePathError) as exc:
-            echo(f"vaultkit: {exc}", err=True)
+            echo(f"vaultkit: {exc}", err=True, style="error")
             ctx.exit(EXIT_USAGE)
         except VaultkitError as exc:
-            echo(f"vaultkit: {exc}", err=True)
+            echo(f"vaultkit: {exc}", err=True, style="error")
             ctx.exit(EXIT_PROBLEMS)
         except OSError as exc:
+            if isinstance(exc, BrokenPipeError) and _stdout_gone():
+                _pipe_closed()
+                ctx.exit(EXIT_OK)
             where = f"{exc.filename}: " if exc.filename else ""
-            echo(f"vaultkit: {where}{exc.strerror or exc}", err=True)
+            echo(f"vaultkit: {where}{exc.strerror or exc}", err=True, style="error")
             ctx.exit(EXIT_PROBLEMS)
         except Stopped as exc:
             import signal
@@ -222,6 +282,14 @@ class VaultkitGroup(click.Group):
     cls=VaultkitGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
 )
 @click.version_option(package_name="vaultkit")
+@click.option(
+    "--no-color",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: set_no_color(ctx, value),
+    help="Plain text, no colour (also: the NO_COLOR variable; colour is only used on a terminal).",
+)
 def main() -> None:
     """Personal development plans as Markdown notes in an Obsidian vault.
 
@@ -265,37 +333,62 @@ def status(vault_path: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(data)
     else:
-        echo(render_status(data))
+        echo(render_status(data, table_width()))
     if data["errors"]:
         sys.exit(EXIT_PROBLEMS)
 
 
-def render_status(data: dict[str, Any]) -> str:
+def render_status(data: dict[str, Any], width: int | None = None) -> str:
+    """The Plans and Notes tables. A plan appears in both: its own tasks in Notes, its own plus its
+    milestones' in Plans. Where the two differ, both are labelled (`own tasks`, `with milestones`), so
+    5/25 in one table and 0/11 in the other explain themselves."""
     from vaultkit.notes.progress import progress_bar
 
+    own = {n["path"]: n["tasks"] for n in data["notes"]}
+    differ = {
+        p["path"]
+        for p in data["plans"]
+        if p["path"] in own and (own[p["path"]]["done"], own[p["path"]]["total"]) != (p["done"], p["total"])
+    }
     out: list[str] = []
+    rows: list[tuple[str, ...]]
     if data["plans"]:
-        rows = [
-            (
-                p["path"],
-                f"{p['done']}/{p['total']}",
-                progress_bar(p["progress"]),
-                f"{p['milestones_done']}/{p['milestones_total']}",
-            )
-            for p in data["plans"]
-        ]
-        out += ["Plans", table(rows, ["plan", "done", "progress", "milestones"]), ""]
+        if differ:
+            headers = ["plan", "own tasks", "with milestones", "progress", "milestones"]
+            rows = [
+                (
+                    p["path"],
+                    f"{own[p['path']]['done']}/{own[p['path']]['total']}" if p["path"] in own else "",
+                    f"{p['done']}/{p['total']}",
+                    progress_bar(p["progress"]),
+                    f"{p['milestones_done']}/{p['milestones_total']}",
+                )
+                for p in data["plans"]
+            ]
+        else:
+            headers = ["plan", "done", "progress", "milestones"]
+            rows = [
+                (
+                    p["path"],
+                    f"{p['done']}/{p['total']}",
+                    progress_bar(p["progress"]),
+                    f"{p['milestones_done']}/{p['milestones_total']}",
+                )
+                for p in data["plans"]
+            ]
+        out += ["Plans", table(rows, headers, width=width), ""]
     rows = [
         (
             n["path"],
-            n["type"] or "",
+            f"{n['type']} (own tasks)" if n["path"] in differ else n["type"] or "",
             f"{n['tasks']['done']}/{n['tasks']['total']}",
             progress_bar(n["progress"]),
         )
         for n in data["notes"]
         if n["tasks"]["total"] or n["type"]
     ]
-    out += ["Notes", table(rows, ["note", "type", "done", "progress"]) if rows else "(no notes with tasks)"]
+    headers = ["note", "type", "done", "progress"]
+    out += ["Notes", table(rows, headers, width=width) if rows else "(no notes with tasks)"]
     hidden = len(data["notes"]) - len(rows)
     if hidden:
         out.append(f"… and {plural(hidden, 'note')} without tasks or type")
@@ -431,6 +524,9 @@ def show(note: str, vault_path: str | None, as_json: bool) -> None:
         "errors": [p.as_dict() for p in record.errors],
         "warnings": [p.as_dict() for p in record.warnings],
     }
+    plan = vault.plans.get(path) if record.type == "plan" else None
+    if plan is not None:  # extends the JSON: the plan's tasks with its milestones', as rollup counts them
+        data["with_milestones"] = {**plan.counts.as_dict(), "progress": plan.counts.progress}
     if as_json:
         emit_json(data)
     else:
@@ -450,6 +546,13 @@ def render_show(data: dict[str, Any]) -> str:
     tasks = data["tasks"]
     summary = f"{tasks['done']}/{tasks['total']} done, {tasks['open']} open, {tasks['cancelled']} cancelled"
     out += ["", f"Tasks  {summary}  {progress_bar(data['progress'])}"]
+    both = data.get("with_milestones")
+    if both is not None and (both["done"], both["total"]) != (tasks["done"], tasks["total"]):
+        out[-1] = f"Tasks  own tasks {summary}  {progress_bar(data['progress'])}"
+        out.append(
+            f"       with milestones {both['done']}/{both['total']} done  {progress_bar(both['progress'])}"
+            "  (what rollup writes to progress)"
+        )
     if data["headings"]:
         out += ["", "Headings"]
         out += [f"  {'  ' * (h['level'] - 1)}{h['text']}" for h in data["headings"]]
@@ -604,7 +707,7 @@ def check(vault_path: str | None, as_json: bool, strict: bool) -> None:
         emit_json({"problems": [f.as_dict() for f in findings], "errors": errors, "warnings": warnings})
     else:
         for finding in findings:
-            echo(str(finding))
+            echo(str(finding), style="error" if finding.severity == "error" else "warning")
         counted = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" if findings else "no problems"
         echo(f"{plural(len(vault.records), 'note')} checked: {counted}")
     if errors or (strict and warnings):
@@ -706,7 +809,7 @@ def new(kind: str, title: str | None, plan: str | None, date: Any, vault_path: s
     result = new_note(vault, kind, title, plan=plan, day=date.date() if date is not None else None)
     echo(f"created {result.path}")
     for warning in result.warnings:
-        echo(f"vaultkit: warning: {result.path}: {warning}", err=True)
+        echo(f"vaultkit: warning: {result.path}: {warning}", err=True, style="warning")
 
 
 # ---- rollup ----
@@ -727,9 +830,10 @@ Examples:
     hidden=True,
     help="The date status automation writes to `completed` (default: today). For tests and demos.",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Also say how many templates were left alone.")
 @vault_option
 @json_option
-def rollup(dry_run: bool, today: Any, vault_path: str | None, as_json: bool) -> None:
+def rollup(dry_run: bool, today: Any, verbose: bool, vault_path: str | None, as_json: bool) -> None:
     """Write task progress into properties and refresh dashboard blocks.
 
     Notes whose `type` is plan, milestone or journal get tasks_done, tasks_total and progress (plans also
@@ -752,8 +856,8 @@ def rollup(dry_run: bool, today: Any, vault_path: str | None, as_json: bool) -> 
         emit_json(report.as_dict())
     else:
         if report.diff:
-            echo(report.diff, nl=False)
-        echo(report.render())
+            echo_diff(report.diff)
+        echo(report.render(templates=verbose))
     if report.problems:
         sys.exit(EXIT_PROBLEMS)
 
@@ -820,7 +924,7 @@ def import_(
     else:
         for result in results:
             if result.error:
-                echo(f"vaultkit: {result.error}", err=True)
+                echo(f"vaultkit: {result.error}", err=True, style="error")
                 continue
             for note in result.notes:
                 echo(f"{'would create' if dry_run else 'created'} {note.path}  ({note.type})")
@@ -885,13 +989,40 @@ def fix(
         )
     else:
         for result in changed:
-            echo(result.diff, nl=False)
+            echo_diff(result.diff)
         for result in results:
             for repair in result.left_alone:
                 echo(f"{result.path}:{repair.line or ''}: left alone: {repair.message}")
             if result.error:
-                echo(f"vaultkit: {result.error}", err=True)
+                echo(f"vaultkit: {result.error}", err=True, style="error")
         count = plural(len(changed), "note")
         echo(f"{count} to repair; dry run, nothing written" if dry_run else f"{count} repaired")
     if any(r.error or r.left_alone for r in results):
         sys.exit(EXIT_PROBLEMS)
+
+
+# ---- completion ----
+
+
+@main.command(
+    epilog="""\b
+Install (once; open a new shell afterwards):
+  bash   vaultkit completion bash > ~/.local/share/bash-completion/completions/vaultkit
+  zsh    vaultkit completion zsh > "${fpath[1]}/_vaultkit"
+         (or add `eval "$(vaultkit completion zsh)"` to ~/.zshrc)
+  fish   vaultkit completion fish > ~/.config/fish/completions/vaultkit.fish
+"""
+)
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (commands, options, choices).
+
+    The script calls vaultkit back with `_VAULTKIT_COMPLETE` set (click's shell completion), so it stays
+    right as vaultkit changes: install it once.
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    if cls is None:  # pragma: no cover - the Choice above lists only shells click supports
+        raise CliUsageError(f"no completion for {shell}")
+    click.echo(cls(main, {}, "vaultkit", "_VAULTKIT_COMPLETE").source())

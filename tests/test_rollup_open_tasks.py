@@ -106,8 +106,8 @@ def test_a_block_builds_only_the_records_of_the_notes_it_shows(
     assert sorted(built) == ["Notes/N00.md", "Notes/N28.md"]  # the notes shown (Home.md is current by hash)
     assert (root / "Home.md").read_text(encoding="utf-8") == (
         "# Home\n<!-- vaultkit:begin open-tasks limit=3 -->\n\n"
-        "- [[N00]]\n  - a0 📅 2026-12-01 ([[N00#N00]])\n  - b0 ([[N00#N00]])\n"
-        "- [[N28]]\n  - a28 📅 2026-12-01 ([[N28#N28]])\n\n"
+        "- [[N00]]\n  - a0 📅 2026-12-01\n  - b0\n"
+        "- [[N28]]\n  - a28 📅 2026-12-01\n\n"
         "… and 77 more open tasks in 39 notes not shown (limit=3).\n\n"
         "<!-- vaultkit:end -->\n"
     )

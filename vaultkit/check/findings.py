@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from vaultkit.markdown.patterns import placeholder_advice
 from vaultkit.notes.links import linked_targets
 from vaultkit.notes.note import type_problem
 from vaultkit.vault import Vault
@@ -84,7 +85,7 @@ def check_vault(vault: Vault) -> list[Finding]:
         for problem in summary.warnings:
             severity = "error" if problem.code == "placeholder" else "warning"
             findings.append(Finding(path, problem.line, severity, problem.code, problem.message))
-        for line, text in outline.placeholders:
+        for line, text in dict.fromkeys(outline.placeholders):  # the same code twice on a line: once
             findings.append(
                 Finding(
                     path,
@@ -92,7 +93,7 @@ def check_vault(vault: Vault) -> list[Finding]:
                     "error",
                     "placeholder",
                     f"unrendered template placeholder {text!r} outside the templates folder "
-                    "(fill it in, or run `vaultkit fix --placeholders`)",
+                    f"({placeholder_advice(text)})",
                 )
             )
         findings.extend(_check_links(vault, path, summary.type, outline, to_headings))

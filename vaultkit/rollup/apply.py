@@ -355,6 +355,7 @@ def _summary_data(model: RollupModel, settings: RollupSettings, vault: Vault) ->
         due_key=settings.names["due"],
         date_key=settings.names["date"],
         open_dues=lambda notes: _open_dues(vault, notes),
+        ambiguous=lambda name, source: vault.resolve(name, source).ambiguous,
     )
 
 

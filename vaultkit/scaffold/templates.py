@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from vaultkit.errors import UnsafePathError
-from vaultkit.markdown.patterns import ISO_DATE, ISO_DATE_RE
+from vaultkit.markdown.patterns import ISO_DATE, ISO_DATE_RE, TEMPLATE_VARIABLE_RE
 from vaultkit.props.frontmatter import format_scalar, parse_frontmatter, split_lines
 from vaultkit.scaffold.moment import ISO_WEEK, WeekRule, add_offset, format_moment
 
@@ -38,11 +38,7 @@ __all__ = [
     "unrenderable",
 ]
 
-_VARIABLE_RE = re.compile(
-    r"\{\{[ \t]*(title|date|time|yesterday|tomorrow)[ \t]*(?:([+-]\d{1,6})[ \t]*([yYQMwWdDhHms]))?[ \t]*"
-    r"(?::([^\n]*?))?\}\}",
-    re.IGNORECASE,
-)
+_VARIABLE_RE = TEMPLATE_VARIABLE_RE
 _TEMPLATER_RE = re.compile(r"<%.*?%>", re.DOTALL)
 _DATETIME_RE = re.compile(ISO_DATE + r"T\d{2}:\d{2}(?::\d{2})?")
 

@@ -130,3 +130,23 @@ def test_check_with_a_bad_rollup_config_says_so_once(tmp_path: Path) -> None:
     assert found[0].path == ".vaultkit/config.toml"
     assert found[0].severity == "warning"
     assert found[0].message.endswith("; rollup values not compared")
+
+
+def test_check_leaves_counts_a_rollup_wrote_alone_when_the_content_moved_on(tmp_path: Path) -> None:
+    text = "---\ntype: plan\ntasks_done: 1\ntasks_total: 2\nprogress: 50\n---\n- [x] one\n- [x] two\n"
+    root = make_vault(tmp_path, {"Plans/Growth.md": text})
+    assert [f for f in check_vault(Vault(root)) if f.code == "stale-rollup"] == []
+    hand = text.replace("progress: 50", "progress: 60")
+    (root / "Plans/Growth.md").write_text(hand, encoding="utf-8")
+    assert [(f.line, f.message) for f in check_vault(Vault(root)) if f.code == "stale-rollup"] == [
+        (
+            3,
+            "tasks_done is 1, but rollup computes 2 from the note's content "
+            "(a hand edit the next `vaultkit rollup` will replace)",
+        ),
+        (
+            5,
+            "progress is 60, but rollup computes 100 from the note's content "
+            "(a hand edit the next `vaultkit rollup` will replace)",
+        ),
+    ]

@@ -640,6 +640,8 @@ Severities and codes:
   warning  broken-heading  a link to a heading the note does not have
   warning  ambiguous-link  a bare name that several notes share
   warning  name-collision  two paths that differ only in case or accents (one file on macOS)
+  warning  stale-rollup    a rollup-owned property (progress, ...) edited by hand; rollup replaces it
+  warning  property-type   a value that does not fit its type in .obsidian/types.json
 
 \b
 Examples:

@@ -11,9 +11,11 @@ the same model rollup writes from (`build_model`), so the three never disagree a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vaultkit.notes.tasks import TaskCounts
 from vaultkit.rollup.apply import IndexedNote
 from vaultkit.rollup.model import DERIVED, MISSING, RollupSettings, build_model
 from vaultkit.vault import Vault
@@ -68,16 +70,55 @@ def stale_values(vault: Vault, settings: RollupSettings, today: dt.date | None =
     Built from the index's summaries, as rollup builds its model, so no note is read. A property that
     is absent or empty is left out (rollup adds it; nobody typed a value that will be lost), and so is
     one that holds the computed value in another spelling (`progress: "60"` for 60).
+
+    Counts that agree with one another (`progress` is what `tasks_done` of `tasks_total` gives, no more
+    milestones done than there are) are as a rollup wrote them: the content changed since (a task
+    ticked, a milestone added), and the next rollup brings them up to date; nobody's edit is lost, so
+    they are not reported. A hand edit shows as counts that cannot all be a rollup's.
     """
     records = [IndexedNote(summary, vault) for summary in vault.summaries.values()]
     model = build_model(records, vault.resolve_path, settings, today or dt.date.today())
     found = []
+    names = settings.names
+    tasks = {names[k] for k in ("tasks_done", "tasks_total", "progress")}
+    milestones = {names["milestones_done"], names["milestones_total"]}
     for path, changes in model.changes.items():
+        props = vault.summaries[path].properties if changes else {}
         for change in changes:
             if change.old is MISSING or change.old in (None, "") or _alike(change.old, change.new):
                 continue
+            if change.key in tasks and _task_counts_agree(props, settings):
+                continue
+            if change.key in milestones and _milestone_counts_agree(props, settings):
+                continue
             found.append(StaleValue(path, change.key, change.old, change.new))
     return found
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _task_counts_agree(props: Mapping[str, Any], settings: RollupSettings) -> bool:
+    """Whether the stored task counts and progress could all have been written by one rollup."""
+    names = settings.names
+    done = _count(props.get(names["tasks_done"]))
+    total = _count(props.get(names["tasks_total"]))
+    if done is None or total is None or done > total:
+        return False
+    if "progress" not in settings.write:
+        return True
+    progress = TaskCounts(done, total - done, 0).progress
+    stored = props.get(names["progress"], MISSING)
+    if progress is None:
+        return stored is MISSING or stored is None
+    return _count(stored) == progress
+
+
+def _milestone_counts_agree(props: Mapping[str, Any], settings: RollupSettings) -> bool:
+    done = _count(props.get(settings.names["milestones_done"]))
+    total = _count(props.get(settings.names["milestones_total"]))
+    return done is not None and total is not None and done <= total
 
 
 def _alike(stored: Any, computed: Any) -> bool:

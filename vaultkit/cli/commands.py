@@ -489,6 +489,50 @@ def _check_key(key: str) -> None:
         raise CliUsageError(f"invalid property name {key!r}")
 
 
+def _owned_refusal(vault: Vault, path: str, key: str, force: bool, unset: bool = False) -> None:
+    """Refuse (exit 2) to change a property rollup computes for this note, unless `force`."""
+    from vaultkit.errors import VaultError
+    from vaultkit.rollup.apply import load_settings
+    from vaultkit.rollup.owned import owned_properties
+
+    summary = vault.summaries.get(path)
+    if force or summary is None:
+        return
+    try:
+        settings = load_settings(vault)
+    except VaultError:
+        return  # rollup cannot run with this config, so it owns nothing; `vaultkit rollup` says why
+    why = owned_properties(settings, summary.type).get(key)
+    if why is not None:
+        fail(
+            f"{path}: {key} is computed by `vaultkit rollup` {why}; --force "
+            + (
+                "removes it anyway (the next rollup will write it again)"
+                if unset
+                else "sets it anyway (the next rollup will replace it)"
+            ),
+            EXIT_USAGE,
+        )
+
+
+def _typed_value(vault: Vault, path: str, key: str, value: Any, force: bool) -> Any:
+    """`value` in the shape its declared type (`.obsidian/types.json`) takes; exit 2 when it does not fit."""
+    from vaultkit.props.types import PropertyTypeError, coerce_value
+
+    types = vault.property_types
+    if types.problem:
+        echo(f"vaultkit: warning: {types.problem}", err=True)
+    type_id = types.of(key)
+    if type_id is None:
+        return value
+    try:
+        return coerce_value(key, type_id, value)
+    except PropertyTypeError as exc:
+        if force:
+            return value
+        fail(f"{path}: {exc} (--force sets it anyway)", EXIT_USAGE)
+
+
 @main.command(
     name="set",
     epilog="""\b
@@ -498,13 +542,20 @@ Examples:
   vaultkit set Milestones/Talk.md plan "[[Growth plan]]"
   vaultkit set "Growth plan" tags "[pdp, career]"
   vaultkit set "Growth plan" version 1.10     # kept as the text 1.10
+  vaultkit set "Growth plan" progress 90 --force
 """,
 )
 @click.argument("note", metavar="NOTE")
 @click.argument("key", metavar="KEY")
 @click.argument("value", metavar="VALUE")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Set a property that `vaultkit rollup` computes (the next rollup replaces it), or a value that "
+    "does not fit the type declared in .obsidian/types.json.",
+)
 @vault_option
-def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
+def set_(note: str, key: str, value: str, force: bool, vault_path: str | None) -> None:
     """Set one property of a note, changing only its lines.
 
     Sets property KEY of NOTE to VALUE. NOTE is a vault-relative path, a file path or a note name as
@@ -515,6 +566,13 @@ def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
     nothing is written when the value is already set; a write keeps the file's owner, group and mode. A
     note whose properties do not load is left alone (exit status 1), as is a read-only note (no write
     permission for its owner) and a note that changed on disk while vaultkit worked on it.
+
+    Properties that `vaultkit rollup` computes on the note (`tasks_done`, `tasks_total`, `progress`,
+    `milestones_done`, `milestones_total`, and `status` and `completed` where status automation is on)
+    are refused (exit status 2) unless --force. Where `.obsidian/types.json` declares the property's
+    type, VALUE must fit it (exit status 2 otherwise): a `date` takes 2026-12-01, a `datetime`
+    2026-12-01T10:30:00, a `number` a number, a `checkbox` true or false; a list type (`multitext`,
+    `tags`, `aliases`) makes a single value a one-item list.
     """
     from vaultkit.cli.values import parse_cli_value
     from vaultkit.errors import VaultkitError
@@ -530,6 +588,8 @@ def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
         raise CliUsageError(str(exc)) from exc
     vault = open_vault(vault_path)
     path = resolve_note(vault, note)
+    _owned_refusal(vault, path, key, force)
+    parsed = _typed_value(vault, path, key, parsed, force)
     wrote = _save_edit(vault, path, lambda target: target.set_property(key, parsed))
     shown = _show_value(parsed) if not isinstance(parsed, list) else f"[{_show_value(parsed)}]"
     echo(f"{path}: {key} = {shown}" if wrote else f"{path}: {key} already {shown}; nothing written")
@@ -543,16 +603,23 @@ Examples:
 )
 @click.argument("note", metavar="NOTE")
 @click.argument("key", metavar="KEY")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Remove a property that `vaultkit rollup` computes (the next rollup writes it again).",
+)
 @vault_option
-def unset(note: str, key: str, vault_path: str | None) -> None:
+def unset(note: str, key: str, force: bool, vault_path: str | None) -> None:
     """Remove one property of a note, changing only its lines.
 
     Removes property KEY from NOTE. NOTE is a vault-relative path, a file path or a note name as in a
-    link. A missing key is not an error: nothing is written.
+    link. A missing key is not an error: nothing is written. A property that `vaultkit rollup` computes
+    on the note is refused (exit status 2) unless --force.
     """
     _check_key(key)
     vault = open_vault(vault_path)
     path = resolve_note(vault, note)
+    _owned_refusal(vault, path, key, force, unset=True)
     wrote = _save_edit(vault, path, lambda target: target.delete_property(key))
     echo(f"{path}: {key} removed" if wrote else f"{path}: no property {key}; nothing written")
 
@@ -573,6 +640,8 @@ Severities and codes:
   warning  broken-heading  a link to a heading the note does not have
   warning  ambiguous-link  a bare name that several notes share
   warning  name-collision  two paths that differ only in case or accents (one file on macOS)
+  warning  stale-rollup    a rollup-owned property (progress, ...) edited by hand; rollup replaces it
+  warning  property-type   a value that does not fit its type in .obsidian/types.json
 
 \b
 Examples:

@@ -836,6 +836,7 @@ def rollup(dry_run: bool, today: Any, vault_path: str | None, as_json: bool) -> 
 Examples:
   vaultkit import ~/Documents/pdp.md                  # a plan in Plans/
   vaultkit import ladder.md --split-level 3 --dry-run  # see the notes and repairs first
+  vaultkit import ladder.md --tasks                    # its criteria become a checklist
   vaultkit import *.md --into Imported --json
 """,
 )
@@ -856,7 +857,14 @@ Examples:
     "--split-level",
     type=click.IntRange(1, 6),
     metavar="N",
-    help="Make each heading of level N (and what follows it) a milestone note linked to the plan.",
+    help="Make each heading of level N (and what follows it) a milestone note linked to the plan, where "
+    "it looks like one: it holds tasks, or its heading names a goal or a period (Phase 1, 3-Month Goals).",
+)
+@click.option(
+    "--tasks",
+    is_flag=True,
+    help="Make the list items of goal and criteria sections (Goals, Success criteria, Expectations, "
+    "Milestones, ...) tasks, so that progress counts them.",
 )
 @click.option("--dry-run", is_flag=True, help="Show the notes and repairs; write nothing.")
 @vault_option
@@ -866,6 +874,7 @@ def import_(
     kind: str | None,
     into: str | None,
     split_level: int | None,
+    tasks: bool,
     dry_run: bool,
     vault_path: str | None,
     as_json: bool,
@@ -874,8 +883,10 @@ def import_(
 
     Repairs on the way, each reported with its line: mojibake (UTF-8 read as cp1252 or Mac Roman),
     unrendered template placeholders ({{date}} becomes the file's date), metadata kept only as YAML
-    comments (`# role: Data Engineer`) made properties, an empty title filled in. Sets type, title and
-    tags; every line of the document is kept. Never overwrites a note: a document whose notes exist
+    comments (`# role: Data Engineer`) made properties, an empty title filled in. Sets type, title, tags,
+    status (planned) and created (the date the document states, else the file's date); every line of the
+    document is kept. Links to headings that --split-level moved, and to other documents of the same run,
+    become wikilinks to their new notes. Never overwrites a note: a document whose notes exist
     already is not imported (the others are). Exit status 1 when a document could not be imported.
     """
     from vaultkit.importing.apply import import_files
@@ -883,7 +894,9 @@ def import_(
     if split_level is not None and kind == "journal":
         raise CliUsageError("--split-level splits a plan into milestones; journals are not split")
     vault = open_vault(vault_path)
-    results = import_files(vault, files, kind=kind, into=into, split_level=split_level, dry_run=dry_run)
+    results = import_files(
+        vault, files, kind=kind, into=into, split_level=split_level, tasks=tasks, dry_run=dry_run
+    )
     if as_json:
         emit_json({"imported": [r.as_dict() for r in results], "dry_run": dry_run})
     else:

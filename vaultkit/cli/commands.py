@@ -34,14 +34,26 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _vault_root(value: str | None) -> Path:
+    """The vault folder: `--vault`, else `$VAULTKIT_VAULT`, else the nearest folder holding `.obsidian/`.
+
+    Nothing else is guessed: with none of the three, the command stops before reading a note (a usage
+    error), so a command run in the wrong folder neither indexes nor edits files that are not a vault's.
+    A named folder that is not one says which of the two named it.
+    """
     from vaultkit.vault import find_vault_root
 
-    if value:
-        return Path(value)
-    env = os.environ.get("VAULTKIT_VAULT")
-    if env:
-        return Path(env)
-    return find_vault_root(Path.cwd())
+    for path, source in ((value, "--vault"), (os.environ.get("VAULTKIT_VAULT"), "$VAULTKIT_VAULT")):
+        if path:
+            if not Path(path).is_dir():
+                raise CliUsageError(f"{path}: not a folder (from {source})")
+            return Path(path)
+    found = find_vault_root(Path.cwd())
+    if found is None:
+        raise CliUsageError(
+            f"no vault: no .obsidian/ folder in {Path.cwd()} or above it; pass --vault PATH, "
+            "set VAULTKIT_VAULT, or make a vault with 'vaultkit init DIR'"
+        )
+    return found
 
 
 def vault_option(func: F) -> F:
@@ -51,7 +63,7 @@ def vault_option(func: F) -> F:
         "vault_path",
         metavar="PATH",
         help="The vault folder. Default: $VAULTKIT_VAULT, else the nearest parent folder holding "
-        ".obsidian/, else the current folder.",
+        ".obsidian/ (none: the command stops).",
     )(func)
 
 

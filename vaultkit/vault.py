@@ -196,7 +196,7 @@ class Vault:
 
     @cached_property
     def index(self) -> NoteIndex:
-        """The persistent index of the notes (`.vaultkit/index.sqlite`), in line with the files on disk."""
+        """The persistent index of the notes (`.vaultkit/cache/index.sqlite`), in line with the files."""
         from vaultkit.index.store import NoteIndex
 
         index = NoteIndex(

@@ -59,13 +59,18 @@ class Change:
             raise ValueError("a move needs a destination, and only a move has one")
 
 
-def find_vault_root(start: Path) -> Path:
-    """The nearest folder at or above `start` that holds `.obsidian/`, else `start` itself."""
+def find_vault_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds `.obsidian/`, else None.
+
+    Never `start` itself as a fallback: a command run by mistake in a folder of other projects would
+    then index thousands of unrelated notes and roll progress into them. A folder without `.obsidian/`
+    is a vault only when the user names it (`--vault`, `$VAULTKIT_VAULT`).
+    """
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / ".obsidian").is_dir():
             return folder
-    return start
+    return None
 
 
 def templates_folder(root: Path) -> str | None:
@@ -221,7 +226,7 @@ class Vault:
 
     @cached_property
     def index(self) -> NoteIndex:
-        """The persistent index of the notes (`.vaultkit/index.sqlite`), in line with the files on disk."""
+        """The persistent index of the notes (`.vaultkit/cache/index.sqlite`), in line with the files."""
         from vaultkit.index.store import NoteIndex
 
         index = NoteIndex(

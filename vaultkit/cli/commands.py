@@ -34,14 +34,26 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _vault_root(value: str | None) -> Path:
+    """The vault folder: `--vault`, else `$VAULTKIT_VAULT`, else the nearest folder holding `.obsidian/`.
+
+    Nothing else is guessed: with none of the three, the command stops before reading a note (a usage
+    error), so a command run in the wrong folder neither indexes nor edits files that are not a vault's.
+    A named folder that is not one says which of the two named it.
+    """
     from vaultkit.vault import find_vault_root
 
-    if value:
-        return Path(value)
-    env = os.environ.get("VAULTKIT_VAULT")
-    if env:
-        return Path(env)
-    return find_vault_root(Path.cwd())
+    for path, source in ((value, "--vault"), (os.environ.get("VAULTKIT_VAULT"), "$VAULTKIT_VAULT")):
+        if path:
+            if not Path(path).is_dir():
+                raise CliUsageError(f"{path}: not a folder (from {source})")
+            return Path(path)
+    found = find_vault_root(Path.cwd())
+    if found is None:
+        raise CliUsageError(
+            f"no vault: no .obsidian/ folder in {Path.cwd()} or above it; pass --vault PATH, "
+            "set VAULTKIT_VAULT, or make a vault with 'vaultkit init DIR'"
+        )
+    return found
 
 
 def vault_option(func: F) -> F:
@@ -51,7 +63,7 @@ def vault_option(func: F) -> F:
         "vault_path",
         metavar="PATH",
         help="The vault folder. Default: $VAULTKIT_VAULT, else the nearest parent folder holding "
-        ".obsidian/, else the current folder.",
+        ".obsidian/ (none: the command stops).",
     )(func)
 
 
@@ -695,28 +707,26 @@ Examples:
 @click.option(
     "--role",
     metavar="ROLE",
-    default="Software Engineer",
-    show_default=True,
-    help="Your role, for the starter plan.",
+    help="Your role, for the starter plan.  [default: Software Engineer]",
 )
 @click.option(
     "--level",
     type=click.Choice(LEVELS),
-    default="mid",
-    show_default=True,
-    help="Your current level: picks the starter plan's preset (goals, gaps, readiness checklist).",
+    help="Your current level: picks the starter plan's preset (goals, gaps, readiness checklist).  "
+    "[default: mid]",
 )
 @click.option(
     "--force", is_flag=True, help="Use a folder that is not empty; existing files are kept, never changed."
 )
-def init(directory: Path, name: str | None, role: str, level: str, force: bool) -> None:
+def init(directory: Path, name: str | None, role: str | None, level: str | None, force: bool) -> None:
     """Create a vault for personal development plans in DIR.
 
     Copies the vault template (Home dashboard, Bases tables, templates, Obsidian settings), writes a
     starter plan for ROLE at LEVEL with two milestones, and rolls it up, so the vault opens in Obsidian
     ready to use ("Open folder as vault"). A folder that is not empty is refused unless --force; even
     then no existing file is changed (they are listed as skipped), and rollup is left to you when the
-    folder already held notes.
+    folder already held notes. On an existing vault (a folder with .obsidian/ or notes) --force adds
+    only the template's missing files: no starter plan unless --role or --level asks for one.
     """
     from vaultkit.scaffold.create import init_vault
 
@@ -728,6 +738,8 @@ def init(directory: Path, name: str | None, role: str, level: str, force: bool) 
         echo(f"skipped {plural(len(report.skipped), 'file')} that already existed (left as they were):")
         for path in report.skipped:
             echo(f"  {path}")
+    if report.starter_skipped:
+        echo(f"no starter plan: {report.starter_skipped}")
     if report.rollup is not None:
         echo(f"rolled up: {plural(len(report.rollup.changed), 'note')} updated")
     elif report.rollup_skipped:

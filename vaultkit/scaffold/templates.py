@@ -280,15 +280,19 @@ def fit_bytes(text: str, limit: int) -> str:
     return text[: cut or whole]  # one cluster longer than the limit: cut inside it rather than lose all
 
 
-def safe_note_name(title: str, *, allow_folders: bool = False, cut: bool = True) -> str:
+def safe_note_name(
+    title: str, *, allow_folders: bool = False, cut: bool = True, slash: str | None = None
+) -> str:
     """`title` as a note's file name (without `.md`), or UnsafePathError when it could leave its folder.
 
     Separators (`/`, `\\`), `..` and absolute paths are refused, never "cleaned", because they show the
-    title was meant as a path. Characters Obsidian cannot use in a note name or a link become `-` (`: `
-    becomes ` - `), leading dots are dropped (they would hide the note), spaces are collapsed, a `.md`
-    ending is dropped, and a long name is cut to 120 characters and MAX_NAME_BYTES bytes of UTF-8 (unless
-    `cut` is False: comparing both tells whether a title had to be cut). `allow_folders` accepts `/`
-    between safe parts: for names made from a vault's own format settings (`YYYY/MM/YYYY-MM-DD`), never
+    title was meant as a path; with `slash`, a `/` between plain words is replaced by it instead (a title a
+    user typed, `CI/CD pipeline`: the note keeps the `/` in its `title` property), while `..`, `\\` and a
+    leading `/` are refused all the same. Characters Obsidian cannot use in a note name or a link become
+    `-` (`: ` becomes ` - `), leading dots are dropped (they would hide the note), spaces are collapsed, a
+    `.md` ending is dropped, and a long name is cut to 120 characters and MAX_NAME_BYTES bytes of UTF-8
+    (unless `cut` is False: comparing both tells whether a title had to be cut). `allow_folders` accepts
+    `/` between safe parts: for names made from a vault's own format settings (`YYYY/MM/YYYY-MM-DD`), never
     for what a user typed.
     """
     raw = title.strip()
@@ -303,7 +307,9 @@ def safe_note_name(title: str, *, allow_folders: bool = False, cut: bool = True)
     if dots is not None:
         raise UnsafePathError(f"{title!r} would point outside its folder ({dots!r}); refusing")
     if len(parts) > 1 and not allow_folders:
-        raise UnsafePathError(f"{title!r} contains '/'; a title cannot name a folder")
+        if slash is None:
+            raise UnsafePathError(f"{title!r} contains '/'; a title cannot name a folder")
+        parts = [slash.join(parts)]
     clean: list[str] = []
     for part in parts:
         name = _UNSAFE_CHARS.sub("-", " ".join(part.split()).replace(": ", " - "))

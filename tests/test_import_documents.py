@@ -150,12 +150,12 @@ def test_created_from_the_file_when_the_document_states_no_date(tmp_path: Path) 
     assert (props["status"], props["created"]) == ("planned", dt.date(2025, 3, 2))
 
 
-def test_kept_status_and_created_and_first_h1_title() -> None:
+def test_kept_status_and_created_and_h1_sections_title() -> None:
     text = "---\nstatus: active\ncreated: 2024-01-02\n---\nintro\n# Junior\nx\n# Senior\ny\n"
     plan = plan_import(text, "pdp-levels.md", when=WHEN, taken=set())
     props = Note.parse(plan.notes[0].text).properties
     assert (plan.notes[0].path, props["status"], props["created"]) == (
-        "Plans/Junior.md",
+        "Plans/PDP levels.md",
         "active",
         dt.date(2024, 1, 2),
     )
@@ -163,9 +163,9 @@ def test_kept_status_and_created_and_first_h1_title() -> None:
         text.replace("x\n", "- [ ] x\n"), "pdp-levels.md", when=WHEN, split_level=1, taken=set()
     )
     assert [n.path for n in split.notes] == [
-        "Plans/Junior.md",
-        "Milestones/Junior - Junior.md",
-    ]  # no title heading
+        "Plans/PDP levels.md",
+        "Milestones/Junior.md",
+    ]  # two H1 sections: neither is the title heading
 
 
 @pytest.mark.parametrize(
@@ -277,7 +277,7 @@ def test_sample_ladder_tasks_and_split() -> None:
 def test_sample_pdp_title_and_created() -> None:
     path = sample("pdp-junior-mid-senior.md")
     plan = plan_import(path.read_text(encoding="utf-8"), path.name, when=WHEN, taken=set())
-    assert plan.notes[0].path == "Plans/Junior.md"
+    assert plan.notes[0].path == "Plans/PDP junior mid senior.md"
     assert "created set to 2025-01-31 (the date the document states on line 8)" in [
         r.message for r in plan.repairs
     ]

@@ -164,11 +164,19 @@ def clean_heading(text: str) -> str:
     return " ".join(text[start:].split()).rstrip(" :")
 
 
+#: Words a file name writes in lower case that a title writes in capitals (`pdp-junior` → `PDP junior`).
+ACRONYMS = frozenset(
+    {"ai", "api", "bi", "cd", "ci", "cto", "dba", "etl", "idp", "kpi", "kpis", "ml", "okr", "okrs", "pdp"}
+    | {"qa", "sql", "sre", "ui", "ux"}
+)
+
+
 def _title_from_name(stem: str) -> str:
     if ISO_DATE_RE.fullmatch(stem):
         return stem
-    words = " ".join(stem.replace("_", " ").replace("-", " ").split())
-    return words[:1].upper() + words[1:] if words else "Untitled"
+    words = stem.replace("_", " ").replace("-", " ").split()
+    text = " ".join(word.upper() if word.lower() in ACRONYMS else word for word in words)
+    return text[:1].upper() + text[1:] if text else "Untitled"
 
 
 def _title_heading(headings: tuple[Heading, ...], body: str, first_line: int) -> Heading | None:
@@ -186,16 +194,13 @@ def _title_heading(headings: tuple[Heading, ...], body: str, first_line: int) ->
 def infer_title(body: str, stem: str, first_line: int = 1) -> tuple[str, Heading | None]:
     """(title, the title heading or None).
 
-    The title is the document's first H1 where it has one; else its first H2 when that opens the document
-    or is the only H2; else the file name `stem`. The title heading (kept in the plan when it is split) is
-    the heading the title came from, when that heading opens the document or is the only one of its level:
-    of a document with three H1 sections (`# Junior`, `# Mid-Level`, `# Senior`) each H1 is a section.
+    The title is the document's H1 where it has one that is a title: the only H1, or one that opens the
+    document; else its first H2 when that opens the document or is the only H2; else the file name `stem`,
+    with acronyms in capitals (`pdp-junior-mid-senior` → `PDP junior mid senior`). Of a document with three
+    H1 sections (`# Junior`, `# Mid-Level`, `# Senior`) each H1 is a section, and none names the document.
     """
     headings = scan(body, first_line).headings
     heading = _title_heading(headings, body, first_line)
-    first_h1 = next((h for h in headings if h.level == 1 and clean_heading(h.text)), None)
-    if first_h1 is not None:
-        return clean_heading(first_h1.text), first_h1 if heading == first_h1 else None
     if heading is not None:
         return clean_heading(heading.text), heading
     return _title_from_name(stem), None

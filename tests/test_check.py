@@ -22,6 +22,7 @@ from vaultkit.cli.commands import main
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 FIX = "run `vaultkit fix --encoding`"
 PLACEHOLDER_FIX = "fill it in, or run `vaultkit fix --placeholders`"
+TEMPLATER_FIX = "Templater code: replace or delete it by hand; vaultkit fix does not run Templater"
 
 
 def make_vault(tmp_path: Path, files: dict[str, str | bytes], templates: str | None = "Templates") -> Path:
@@ -115,7 +116,7 @@ def test_placeholders_outside_the_templates_folder(tmp_path: Path) -> None:
             "error",
             "placeholder",
             "unrendered template placeholder '<% tp.date.now() %>' outside the templates folder "
-            f"({PLACEHOLDER_FIX})",
+            f"({TEMPLATER_FIX})",
         ),
         Finding(
             "Meeting.md",

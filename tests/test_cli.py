@@ -427,7 +427,7 @@ def assert_one_line_error(result: Result, code: int, message: str) -> None:
 def test_missing_vault_folder(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     result = run("status", "--vault", str(missing))
-    assert_one_line_error(result, 2, f"{missing}: not a folder (pass --vault PATH or set VAULTKIT_VAULT)")
+    assert_one_line_error(result, 2, f"{missing}: not a folder (from --vault)")
 
 
 def test_note_not_found(tmp_path: Path) -> None:
@@ -597,10 +597,10 @@ def test_vault_option_beats_environment(tmp_path: Path) -> None:
     ("cwd", "expected"),
     [
         ("pdp/Plans", "pdp"),  # nearest parent holding .obsidian/
-        ("loose/sub", "loose/sub"),  # no .obsidian/ above: the current folder
+        ("loose/sub", None),  # no .obsidian/ above: no vault, nothing read or written
     ],
 )
-def test_vault_found_from_the_current_folder(tmp_path: Path, cwd: str, expected: str) -> None:
+def test_vault_found_from_the_current_folder(tmp_path: Path, cwd: str, expected: str | None) -> None:
     copy_vault("pdp", tmp_path)
     (tmp_path / "loose" / "sub").mkdir(parents=True)
     (tmp_path / "loose" / "sub" / "Here.md").write_text("- [ ] a\n", encoding="utf-8")
@@ -615,11 +615,13 @@ def test_vault_found_from_the_current_folder(tmp_path: Path, cwd: str, expected:
         timeout=60,
         check=False,
     )
+    if expected is None:
+        assert (proc.returncode, proc.stdout) == (2, "")
+        assert proc.stderr.startswith("vaultkit: no vault: no .obsidian/ folder in ")
+        assert not (tmp_path / cwd / ".vaultkit").exists()
+        return
     paths = [n["path"] for n in json.loads(proc.stdout)["notes"]]
-    if expected == "pdp":
-        assert paths == [n["path"] for n in PDP_STATUS["notes"]]
-    else:
-        assert paths == ["Here.md"]
+    assert paths == [n["path"] for n in PDP_STATUS["notes"]]
 
 
 # ---------------------------------------------------------------------------------------- help

@@ -53,7 +53,7 @@ def test_a_foreign_database_at_the_index_path_is_left_alone(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     root = make_vault(tmp_path, {"A.md": "- [x] a\n"})
-    (root / ".vaultkit").mkdir()
+    (root / INDEX_FILE).parent.mkdir(parents=True)
     _precious(root / INDEX_FILE)
     for _ in range(2):
         assert Vault(root).summaries["A.md"].counts.done == 1
@@ -65,7 +65,7 @@ def test_an_index_file_that_is_a_link_out_of_the_vault_is_not_followed(tmp_path:
     outside = tmp_path / "elsewhere.sqlite"
     _precious(outside)
     root = make_vault(tmp_path / "v", {"A.md": "- [x] a\n"})
-    (root / ".vaultkit").mkdir()
+    (root / INDEX_FILE).parent.mkdir(parents=True)
     (root / INDEX_FILE).symlink_to(outside)
     assert Vault(root).summaries["A.md"].counts.done == 1
     assert _still_precious(outside)

@@ -156,12 +156,12 @@ def test_reports_each_repair_with_its_line() -> None:
         taken=set(),
     )
     assert [str(r) for r in plan.repairs] == [
-        "line 2: empty 'title' set to 'Pdp placeholder'",
+        "line 2: empty 'title' set to 'PDP placeholder'",  # its H1s are sections: the file name, acronym kept
         "line 3: date: '{{date}}' -> '2025-01-31'",
-        "line 16: '- [ ] Finish the {{title}} reading list'"
-        " -> '- [ ] Finish the Pdp placeholder reading list'",
+        "line 16: '- [ ] Finish the {{title}} reading list' -> '- [ ] Finish the PDP placeholder reading list'",
         "set to plan",
         "set to blog, pdp",
+        "created set to 2025-01-31 (the date the document states on line 8)",
     ]
     ladder = _plan_import(
         (FIXTURES / "ladder-comments.md").read_text(encoding="utf-8"),
@@ -178,6 +178,8 @@ def test_reports_each_repair_with_its_line() -> None:
         (10, "mojibake"),
         (None, "type"),
         (None, "tags"),
+        (None, "metadata"),
+        (None, "metadata"),
         (None, "metadata"),
         (None, "metadata"),
     ]
@@ -198,21 +200,27 @@ def test_sample_properties() -> None:
         "tags": ["pdp", "career-ladder"],
         "level": "senior",
         "target_level": "staff",
+        "status": "planned",
+        "created": dt.date(2025, 9, 10),
     }
     assert (
         by_name["career-ladder-senior-to-staff.md"].path == "Plans/Data Engineer Career Progression Ladder.md"
     )
     pdp = Note.parse(by_name["pdp-junior-mid-senior.md"].text)
     assert dict(pdp.properties) == {
-        "title": "Pdp junior mid senior",
+        "title": "PDP junior mid senior",  # three H1 sections (Junior, Mid-Level, Senior): none names it
         "date": dt.date(2025, 1, 31),
         "tags": ["blog", "pdp"],
         "status": "draft",
         "type": "plan",
+        "created": dt.date(2025, 1, 31),
     }
     growth = by_name["12-month-growth-plan.md"]
     assert growth.path == "Plans/12-Month Career Growth Plan.md"
-    assert growth.text.startswith("---\ntype: plan\ntags:\n  - pdp\n---\n## 🔹 12-Month Career Growth Plan\n")
+    assert growth.text.startswith(
+        "---\ntype: plan\ntags:\n  - pdp\nstatus: planned\ncreated: 2025-01-31\n---\n"
+        "## 🔹 12-Month Career Growth Plan\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- inference
@@ -223,7 +231,7 @@ def test_sample_properties() -> None:
     [
         ("# Data Engineer Ladder\ntext\n", "x", "Data Engineer Ladder"),
         ("\n## 🔹 **12-Month** Plan\n### a\n## b\n", "x", "12-Month Plan"),  # opens the document
-        ("intro\n# Junior\n# Senior\n", "pdp-junior-mid-senior", "Pdp junior mid senior"),  # two H1s
+        ("intro\n# Junior\n# Senior\n", "pdp-junior-mid-senior", "PDP junior mid senior"),  # H1 sections
         ("intro\n## Only [[Link|one]]\n### x\n", "x", "Only one"),  # the only H2
         ("no headings\n", "2025-01-31", "2025-01-31"),
         ("#### Deep\n", "my_plan", "My plan"),
@@ -264,7 +272,7 @@ def test_journal_import_uses_the_date_name() -> None:
 
 
 def test_split_names_avoid_existing_notes() -> None:
-    text = "# Plan\n## SQL\na\n## Goals\nb\n"
+    text = "# Plan\n## SQL\n- [ ] a\n## Goals\nb\n"  # SQL holds a task, so it is a milestone
     notes = _plan_import(text, "p.md", when=WHEN, split_level=2, taken={"sql"}).notes
     assert [n.path for n in notes] == ["Plans/Plan.md", "Milestones/Plan - SQL.md", "Milestones/Goals.md"]
     assert notes[0].text.endswith("# Plan\n- [[Plan - SQL]]\n- [[Goals]]\n")
@@ -272,7 +280,7 @@ def test_split_names_avoid_existing_notes() -> None:
 
 def test_parent_named_like_another_note_is_linked_by_path() -> None:
     notes = _plan_import(
-        "# Plan\n## A\nx\n",
+        "# Plan\n## A\n- [ ] x\n",
         "p.md",
         when=WHEN,
         split_level=2,
@@ -318,7 +326,7 @@ def test_overwrite_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Plans/Platform Engineer Career Ladder.md already exists; not overwritten" in result.stderr
     after = files(vault)
-    assert after.pop("Plans/Pdp placeholder.md")  # the other document still came in
+    assert after.pop("Plans/PDP placeholder.md")  # the other document still came in
     assert after == before
 
 
@@ -413,7 +421,7 @@ def test_type_option_and_usage_errors(tmp_path: Path) -> None:
     assert run("import", "--vault", str(vault)).exit_code == 2
     result = run("import", str(doc), "--type", "ladder", "--vault", str(vault))
     assert result.exit_code == 0
-    assert Note.load(vault / "Plans" / "Pdp placeholder.md").properties["tags"] == [
+    assert Note.load(vault / "Plans" / "PDP placeholder.md").properties["tags"] == [
         "blog",
         "pdp",
         "career-ladder",

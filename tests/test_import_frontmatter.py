@@ -105,6 +105,8 @@ def test_hugo_toml_document_exact_bytes(tmp_path: Path) -> None:
         b'review: "14:30:00"\n'
         b'params: "{\\"mentor\\": \\"Alex\\", \\"focus\\": [\\"architecture\\", \\"mentoring\\"]}"\n'
         b"type: plan\n"
+        b"status: planned\n"
+        b"created: 2025-01-06\n"
         b"---\n" + body
     )
     note = Note.load(vault / "Plans" / "Growth Plan 2025.md")
@@ -134,6 +136,8 @@ def test_json_document_exact_bytes(tmp_path: Path) -> None:
             "property 'chapters': a list of objects or lists has no property form; kept as JSON text",
         ),
         (None, "type", "set to plan"),
+        (None, "metadata", "status set to 'planned'"),
+        (None, "metadata", "created set to 2025-03-01 (the document's 'date' property)"),
     ]
     data = (vault / "Plans" / "Reading list.md").read_bytes()
     source_bytes = source.read_bytes()
@@ -152,6 +156,8 @@ def test_json_document_exact_bytes(tmp_path: Path) -> None:
         b'author: "{\\"name\\": \\"Ana\\", \\"links\\": [\\"a\\", \\"b\\"]}"\n'
         b'chapters: "[[1, 2], [3]]"\n'
         b"type: plan\n"
+        b"status: planned\n"
+        b"created: 2025-03-01\n"
         b"---\n" + body + b"\n"  # the final newline every imported note gets
     )
 
@@ -176,7 +182,9 @@ def test_crlf_document_keeps_its_line_ends() -> None:
     text = '{\r\n  "title": "Plan",\r\n  "tags": ["a"]\r\n}\r\n# Plan\r\n\r\n- [ ] one\r\n'
     [planned] = plan_import(text, "doc.md", when=WHEN).notes
     assert planned.text == (
-        "---\r\ntitle: Plan\r\ntags:\r\n  - a\r\n  - pdp\r\ntype: plan\r\n---\r\n# Plan\r\n\r\n- [ ] one\r\n"
+        "---\r\ntitle: Plan\r\ntags:\r\n  - a\r\n  - pdp\r\ntype: plan\r\n"
+        "status: planned\r\ncreated: 2025-01-31\r\n"
+        "---\r\n# Plan\r\n\r\n- [ ] one\r\n"
     )
 
 

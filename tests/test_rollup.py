@@ -48,7 +48,7 @@ def test_defaults_without_a_rollup_section() -> None:
     assert settings.write == ("tasks_done", "tasks_total", "progress", "milestones_done", "milestones_total")
     assert settings.status.enabled and settings.status.types == {"milestone"}
     assert settings.done_statuses == {"done", "complete", "completed"}
-    assert (settings.journal_limit, settings.open_tasks_limit) == (10, 50)
+    assert (settings.journal_limit, settings.open_tasks_limit) == (10, 15)
 
 
 def test_every_key_is_read(tmp_path: Path) -> None:

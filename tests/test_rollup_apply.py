@@ -33,11 +33,11 @@ DERIVED_KEYS = ("tasks_done", "tasks_total", "progress", "milestones_done", "mil
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file and its bytes, vaultkit's index cache (`.vaultkit/index.sqlite`) left out."""
+    """Every file and its bytes, vaultkit's index cache (`.vaultkit/cache/`) left out."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.relative_to(root).as_posix().startswith(".vaultkit/index.sqlite")
+        if p.is_file() and not p.relative_to(root).as_posix().startswith(".vaultkit/cache/")
     }
 
 
@@ -45,7 +45,7 @@ def mtimes(root: Path) -> dict[str, int]:
     return {
         p.relative_to(root).as_posix(): p.stat().st_mtime_ns
         for p in root.rglob("*")
-        if p.is_file() and not p.relative_to(root).as_posix().startswith(".vaultkit/index.sqlite")
+        if p.is_file() and not p.relative_to(root).as_posix().startswith(".vaultkit/cache/")
     }
 
 

@@ -177,7 +177,7 @@ def test_refresh_sees_new_notes(tmp_path: Path) -> None:
 def test_find_vault_root(tmp_path: Path) -> None:
     root = make_vault(tmp_path / "v", {"Deep/Er/N.md": ""})
     assert find_vault_root(root / "Deep" / "Er") == root.resolve()
-    assert find_vault_root(tmp_path) == tmp_path.resolve()
+    assert find_vault_root(tmp_path) is None  # never the folder itself: that would be a guess
 
 
 def test_missing_folder_is_a_vault_error(tmp_path: Path) -> None:

@@ -158,8 +158,9 @@ def test_home_is_the_dashboard() -> None:
     begins = re.findall(r"<!-- vaultkit:begin ([^>]*?) -->\n<!-- vaultkit:end -->", text)
     assert begins == ["plans", "milestones", "open-tasks", "journal limit=7"]
     assert text.count("<!-- vaultkit:begin") == text.count("<!-- vaultkit:end -->") == 4
-    assert "![[Plans.base]]" in text
-    assert "![[Milestones.base]]" in text
+    # One view of each kind: the managed tables show progress; the Bases, linked, edit properties.
+    assert "[[Plans.base|" in text and "![[Plans.base]]" not in text
+    assert "[[Milestones.base|" in text and "![[Milestones.base]]" not in text
     assert "{{" not in text
     assert Note.parse(text).errors == []
 

@@ -26,6 +26,7 @@ from vaultkit.errors import NoteError, UnsafePathError, VaultError
 from vaultkit.fileio import CONFIG_LIMIT, ensure_inside, read_regular
 from vaultkit.notes.links import LinkIndex, Resolution, name_key, parse_link_target
 from vaultkit.notes.progress import PlanProgress, aggregate_plans
+from vaultkit.props.types import TYPES_PATH, PropertyTypes, parse_types
 
 if TYPE_CHECKING:  # Note and NoteRecord load the parsers (markdown-it, PyYAML): imported when used
     from vaultkit.index.rows import NoteOutline, NoteSummary
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # Note and NoteRecord load the parsers (markdown-it, PyYAML):
     from vaultkit.notes.note import Note
     from vaultkit.notes.record import NoteRecord
 
-__all__ = ["Change", "ChangeKind", "Vault", "find_vault_root", "templates_folder"]
+__all__ = ["Change", "ChangeKind", "Vault", "find_vault_root", "read_property_types", "templates_folder"]
 
 ChangeKind = Literal["created", "changed", "deleted", "moved"]
 
@@ -58,13 +59,18 @@ class Change:
             raise ValueError("a move needs a destination, and only a move has one")
 
 
-def find_vault_root(start: Path) -> Path:
-    """The nearest folder at or above `start` that holds `.obsidian/`, else `start` itself."""
+def find_vault_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds `.obsidian/`, else None.
+
+    Never `start` itself as a fallback: a command run by mistake in a folder of other projects would
+    then index thousands of unrelated notes and roll progress into them. A folder without `.obsidian/`
+    is a vault only when the user names it (`--vault`, `$VAULTKIT_VAULT`).
+    """
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / ".obsidian").is_dir():
             return folder
-    return start
+    return None
 
 
 def templates_folder(root: Path) -> str | None:
@@ -80,6 +86,30 @@ def templates_folder(root: Path) -> str | None:
     if not isinstance(folder, str) or not folder.strip("/ "):
         return None
     return folder.strip().strip("/")
+
+
+_UNCHECKED = "property types are not checked"
+
+
+def read_property_types(root: Path) -> PropertyTypes:
+    """The property types Obsidian declares in `.obsidian/types.json`; none when there is no such file.
+
+    The file is Obsidian's: one that cannot be read or parsed is a `problem` (a sentence naming the
+    file) with no types, so a command warns once and goes on rather than stopping over it.
+    """
+    path = root / TYPES_PATH
+    try:
+        data = read_regular(path, CONFIG_LIMIT, "a settings file")
+    except (FileNotFoundError, NotADirectoryError):
+        return PropertyTypes()
+    except NoteError as exc:
+        return PropertyTypes(problem=f"{TYPES_PATH}: cannot read: {exc.reason}; {_UNCHECKED}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return PropertyTypes(problem=f"{TYPES_PATH}: not UTF-8 text; {_UNCHECKED}")
+    found = parse_types(text)
+    return found if found.problem is None else PropertyTypes(problem=f"{TYPES_PATH}: {found.problem}")
 
 
 def walk(root: Path, under: str = "") -> tuple[list[str], list[str]]:
@@ -190,8 +220,13 @@ class Vault:
         return self.index.record(path)
 
     @cached_property
+    def property_types(self) -> PropertyTypes:
+        """The declared property types (`.obsidian/types.json`), read once (see `read_property_types`)."""
+        return read_property_types(self.root)
+
+    @cached_property
     def index(self) -> NoteIndex:
-        """The persistent index of the notes (`.vaultkit/index.sqlite`), in line with the files on disk."""
+        """The persistent index of the notes (`.vaultkit/cache/index.sqlite`), in line with the files."""
         from vaultkit.index.store import NoteIndex
 
         index = NoteIndex(
@@ -412,6 +447,6 @@ class Vault:
 
     def refresh(self) -> None:
         """Forget cached records (after notes were written) and walk again."""
-        for name in ("records", "link_index", "plans", "index"):
+        for name in ("records", "link_index", "plans", "index", "property_types"):
             self.__dict__.pop(name, None)
         self._paths, self._others = walk(self.root)

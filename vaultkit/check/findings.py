@@ -14,6 +14,8 @@ Each finding has a path, a 1-based line (None for the whole file), a severity an
 | `broken-heading` | warning  | a link to a heading the target note does not have                 |
 | `ambiguous-link` | warning  | a bare name that several notes share (resolved by tie-break)      |
 | `name-collision` | warning  | two paths that differ only in case or Unicode normalization       |
+| `stale-rollup`   | warning  | a rollup-owned property (`progress`, …) that disagrees with the tasks |
+| `property-type`  | warning  | a value that does not fit its type in `.obsidian/types.json`      |
 
 Errors are what makes a note wrong (counted wrong, or left alone by every edit); warnings are normal
 in a vault that is being written. Notes in the templates folder are checked for errors that stop them
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from vaultkit.check.properties import property_findings
+from vaultkit.markdown.patterns import placeholder_advice
 from vaultkit.notes.links import linked_targets
 from vaultkit.notes.note import type_problem
 from vaultkit.vault import Vault
@@ -84,7 +88,7 @@ def check_vault(vault: Vault) -> list[Finding]:
         for problem in summary.warnings:
             severity = "error" if problem.code == "placeholder" else "warning"
             findings.append(Finding(path, problem.line, severity, problem.code, problem.message))
-        for line, text in outline.placeholders:
+        for line, text in dict.fromkeys(outline.placeholders):  # the same code twice on a line: once
             findings.append(
                 Finding(
                     path,
@@ -92,7 +96,7 @@ def check_vault(vault: Vault) -> list[Finding]:
                     "error",
                     "placeholder",
                     f"unrendered template placeholder {text!r} outside the templates folder "
-                    "(fill it in, or run `vaultkit fix --placeholders`)",
+                    f"({placeholder_advice(text)})",
                 )
             )
         findings.extend(_check_links(vault, path, summary.type, outline, to_headings))
@@ -111,6 +115,7 @@ def check_vault(vault: Vault) -> list[Finding]:
                 )
             )
     findings.extend(_name_collisions(vault))
+    findings += [Finding(p.path, p.line, "warning", p.code, p.message) for p in property_findings(vault)]
     findings.sort(key=lambda f: (f.path, f.line or 0, f.code, f.message))
     return findings
 

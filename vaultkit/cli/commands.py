@@ -34,14 +34,26 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _vault_root(value: str | None) -> Path:
+    """The vault folder: `--vault`, else `$VAULTKIT_VAULT`, else the nearest folder holding `.obsidian/`.
+
+    Nothing else is guessed: with none of the three, the command stops before reading a note (a usage
+    error), so a command run in the wrong folder neither indexes nor edits files that are not a vault's.
+    A named folder that is not one says which of the two named it.
+    """
     from vaultkit.vault import find_vault_root
 
-    if value:
-        return Path(value)
-    env = os.environ.get("VAULTKIT_VAULT")
-    if env:
-        return Path(env)
-    return find_vault_root(Path.cwd())
+    for path, source in ((value, "--vault"), (os.environ.get("VAULTKIT_VAULT"), "$VAULTKIT_VAULT")):
+        if path:
+            if not Path(path).is_dir():
+                raise CliUsageError(f"{path}: not a folder (from {source})")
+            return Path(path)
+    found = find_vault_root(Path.cwd())
+    if found is None:
+        raise CliUsageError(
+            f"no vault: no .obsidian/ folder in {Path.cwd()} or above it; pass --vault PATH, "
+            "set VAULTKIT_VAULT, or make a vault with 'vaultkit init DIR'"
+        )
+    return found
 
 
 def vault_option(func: F) -> F:
@@ -51,7 +63,7 @@ def vault_option(func: F) -> F:
         "vault_path",
         metavar="PATH",
         help="The vault folder. Default: $VAULTKIT_VAULT, else the nearest parent folder holding "
-        ".obsidian/, else the current folder.",
+        ".obsidian/ (none: the command stops).",
     )(func)
 
 
@@ -592,6 +604,50 @@ def _check_key(key: str) -> None:
         raise CliUsageError(f"invalid property name {key!r}")
 
 
+def _owned_refusal(vault: Vault, path: str, key: str, force: bool, unset: bool = False) -> None:
+    """Refuse (exit 2) to change a property rollup computes for this note, unless `force`."""
+    from vaultkit.errors import VaultError
+    from vaultkit.rollup.apply import load_settings
+    from vaultkit.rollup.owned import owned_properties
+
+    summary = vault.summaries.get(path)
+    if force or summary is None:
+        return
+    try:
+        settings = load_settings(vault)
+    except VaultError:
+        return  # rollup cannot run with this config, so it owns nothing; `vaultkit rollup` says why
+    why = owned_properties(settings, summary.type).get(key)
+    if why is not None:
+        fail(
+            f"{path}: {key} is computed by `vaultkit rollup` {why}; --force "
+            + (
+                "removes it anyway (the next rollup will write it again)"
+                if unset
+                else "sets it anyway (the next rollup will replace it)"
+            ),
+            EXIT_USAGE,
+        )
+
+
+def _typed_value(vault: Vault, path: str, key: str, value: Any, force: bool) -> Any:
+    """`value` in the shape its declared type (`.obsidian/types.json`) takes; exit 2 when it does not fit."""
+    from vaultkit.props.types import PropertyTypeError, coerce_value
+
+    types = vault.property_types
+    if types.problem:
+        echo(f"vaultkit: warning: {types.problem}", err=True)
+    type_id = types.of(key)
+    if type_id is None:
+        return value
+    try:
+        return coerce_value(key, type_id, value)
+    except PropertyTypeError as exc:
+        if force:
+            return value
+        fail(f"{path}: {exc} (--force sets it anyway)", EXIT_USAGE)
+
+
 @main.command(
     name="set",
     epilog="""\b
@@ -601,13 +657,20 @@ Examples:
   vaultkit set Milestones/Talk.md plan "[[Growth plan]]"
   vaultkit set "Growth plan" tags "[pdp, career]"
   vaultkit set "Growth plan" version 1.10     # kept as the text 1.10
+  vaultkit set "Growth plan" progress 90 --force
 """,
 )
 @click.argument("note", metavar="NOTE")
 @click.argument("key", metavar="KEY")
 @click.argument("value", metavar="VALUE")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Set a property that `vaultkit rollup` computes (the next rollup replaces it), or a value that "
+    "does not fit the type declared in .obsidian/types.json.",
+)
 @vault_option
-def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
+def set_(note: str, key: str, value: str, force: bool, vault_path: str | None) -> None:
     """Set one property of a note, changing only its lines.
 
     Sets property KEY of NOTE to VALUE. NOTE is a vault-relative path, a file path or a note name as
@@ -618,6 +681,13 @@ def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
     nothing is written when the value is already set; a write keeps the file's owner, group and mode. A
     note whose properties do not load is left alone (exit status 1), as is a read-only note (no write
     permission for its owner) and a note that changed on disk while vaultkit worked on it.
+
+    Properties that `vaultkit rollup` computes on the note (`tasks_done`, `tasks_total`, `progress`,
+    `milestones_done`, `milestones_total`, and `status` and `completed` where status automation is on)
+    are refused (exit status 2) unless --force. Where `.obsidian/types.json` declares the property's
+    type, VALUE must fit it (exit status 2 otherwise): a `date` takes 2026-12-01, a `datetime`
+    2026-12-01T10:30:00, a `number` a number, a `checkbox` true or false; a list type (`multitext`,
+    `tags`, `aliases`) makes a single value a one-item list.
     """
     from vaultkit.cli.values import parse_cli_value
     from vaultkit.errors import VaultkitError
@@ -633,6 +703,8 @@ def set_(note: str, key: str, value: str, vault_path: str | None) -> None:
         raise CliUsageError(str(exc)) from exc
     vault = open_vault(vault_path)
     path = resolve_note(vault, note)
+    _owned_refusal(vault, path, key, force)
+    parsed = _typed_value(vault, path, key, parsed, force)
     wrote = _save_edit(vault, path, lambda target: target.set_property(key, parsed))
     shown = _show_value(parsed) if not isinstance(parsed, list) else f"[{_show_value(parsed)}]"
     echo(f"{path}: {key} = {shown}" if wrote else f"{path}: {key} already {shown}; nothing written")
@@ -646,16 +718,23 @@ Examples:
 )
 @click.argument("note", metavar="NOTE")
 @click.argument("key", metavar="KEY")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Remove a property that `vaultkit rollup` computes (the next rollup writes it again).",
+)
 @vault_option
-def unset(note: str, key: str, vault_path: str | None) -> None:
+def unset(note: str, key: str, force: bool, vault_path: str | None) -> None:
     """Remove one property of a note, changing only its lines.
 
     Removes property KEY from NOTE. NOTE is a vault-relative path, a file path or a note name as in a
-    link. A missing key is not an error: nothing is written.
+    link. A missing key is not an error: nothing is written. A property that `vaultkit rollup` computes
+    on the note is refused (exit status 2) unless --force.
     """
     _check_key(key)
     vault = open_vault(vault_path)
     path = resolve_note(vault, note)
+    _owned_refusal(vault, path, key, force, unset=True)
     wrote = _save_edit(vault, path, lambda target: target.delete_property(key))
     echo(f"{path}: {key} removed" if wrote else f"{path}: no property {key}; nothing written")
 
@@ -676,6 +755,8 @@ Severities and codes:
   warning  broken-heading  a link to a heading the note does not have
   warning  ambiguous-link  a bare name that several notes share
   warning  name-collision  two paths that differ only in case or accents (one file on macOS)
+  warning  stale-rollup    a rollup-owned property (progress, ...) edited by hand; rollup replaces it
+  warning  property-type   a value that does not fit its type in .obsidian/types.json
 
 \b
 Examples:
@@ -729,28 +810,26 @@ Examples:
 @click.option(
     "--role",
     metavar="ROLE",
-    default="Software Engineer",
-    show_default=True,
-    help="Your role, for the starter plan.",
+    help="Your role, for the starter plan.  [default: Software Engineer]",
 )
 @click.option(
     "--level",
     type=click.Choice(LEVELS),
-    default="mid",
-    show_default=True,
-    help="Your current level: picks the starter plan's preset (goals, gaps, readiness checklist).",
+    help="Your current level: picks the starter plan's preset (goals, gaps, readiness checklist).  "
+    "[default: mid]",
 )
 @click.option(
     "--force", is_flag=True, help="Use a folder that is not empty; existing files are kept, never changed."
 )
-def init(directory: Path, name: str | None, role: str, level: str, force: bool) -> None:
+def init(directory: Path, name: str | None, role: str | None, level: str | None, force: bool) -> None:
     """Create a vault for personal development plans in DIR.
 
     Copies the vault template (Home dashboard, Bases tables, templates, Obsidian settings), writes a
     starter plan for ROLE at LEVEL with two milestones, and rolls it up, so the vault opens in Obsidian
     ready to use ("Open folder as vault"). A folder that is not empty is refused unless --force; even
     then no existing file is changed (they are listed as skipped), and rollup is left to you when the
-    folder already held notes.
+    folder already held notes. On an existing vault (a folder with .obsidian/ or notes) --force adds
+    only the template's missing files: no starter plan unless --role or --level asks for one.
     """
     from vaultkit.scaffold.create import init_vault
 
@@ -762,6 +841,8 @@ def init(directory: Path, name: str | None, role: str, level: str, force: bool) 
         echo(f"skipped {plural(len(report.skipped), 'file')} that already existed (left as they were):")
         for path in report.skipped:
             echo(f"  {path}")
+    if report.starter_skipped:
+        echo(f"no starter plan: {report.starter_skipped}")
     if report.rollup is not None:
         echo(f"rolled up: {plural(len(report.rollup.changed), 'note')} updated")
     elif report.rollup_skipped:
@@ -871,6 +952,7 @@ def rollup(dry_run: bool, today: Any, verbose: bool, vault_path: str | None, as_
 Examples:
   vaultkit import ~/Documents/pdp.md                  # a plan in Plans/
   vaultkit import ladder.md --split-level 3 --dry-run  # see the notes and repairs first
+  vaultkit import ladder.md --tasks                    # its criteria become a checklist
   vaultkit import *.md --into Imported --json
 """,
 )
@@ -891,7 +973,14 @@ Examples:
     "--split-level",
     type=click.IntRange(1, 6),
     metavar="N",
-    help="Make each heading of level N (and what follows it) a milestone note linked to the plan.",
+    help="Make each heading of level N (and what follows it) a milestone note linked to the plan, where "
+    "it looks like one: it holds tasks, or its heading names a goal or a period (Phase 1, 3-Month Goals).",
+)
+@click.option(
+    "--tasks",
+    is_flag=True,
+    help="Make the list items of goal and criteria sections (Goals, Success criteria, Expectations, "
+    "Milestones, ...) tasks, so that progress counts them.",
 )
 @click.option("--dry-run", is_flag=True, help="Show the notes and repairs; write nothing.")
 @vault_option
@@ -901,6 +990,7 @@ def import_(
     kind: str | None,
     into: str | None,
     split_level: int | None,
+    tasks: bool,
     dry_run: bool,
     vault_path: str | None,
     as_json: bool,
@@ -909,8 +999,10 @@ def import_(
 
     Repairs on the way, each reported with its line: mojibake (UTF-8 read as cp1252 or Mac Roman),
     unrendered template placeholders ({{date}} becomes the file's date), metadata kept only as YAML
-    comments (`# role: Data Engineer`) made properties, an empty title filled in. Sets type, title and
-    tags; every line of the document is kept. Never overwrites a note: a document whose notes exist
+    comments (`# role: Data Engineer`) made properties, an empty title filled in. Sets type, title, tags,
+    status (planned) and created (the date the document states, else the file's date); every line of the
+    document is kept. Links to headings that --split-level moved, and to other documents of the same run,
+    become wikilinks to their new notes. Never overwrites a note: a document whose notes exist
     already is not imported (the others are). Exit status 1 when a document could not be imported.
     """
     from vaultkit.importing.apply import import_files
@@ -918,7 +1010,9 @@ def import_(
     if split_level is not None and kind == "journal":
         raise CliUsageError("--split-level splits a plan into milestones; journals are not split")
     vault = open_vault(vault_path)
-    results = import_files(vault, files, kind=kind, into=into, split_level=split_level, dry_run=dry_run)
+    results = import_files(
+        vault, files, kind=kind, into=into, split_level=split_level, tasks=tasks, dry_run=dry_run
+    )
     if as_json:
         emit_json({"imported": [r.as_dict() for r in results], "dry_run": dry_run})
     else:

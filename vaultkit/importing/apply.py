@@ -26,6 +26,7 @@ from vaultkit.diffs import unified_diff
 from vaultkit.errors import ConflictError, NoteError, UnsafePathError
 from vaultkit.fileio import IMPORT_LIMIT, atomic_write, ensure_inside, read_bytes, remove_stale_temp_files
 from vaultkit.importing.plan import ImportPlan, ImportSettings, PlannedNote, decode_source, plan_import
+from vaultkit.importing.relink import LinkTargets
 from vaultkit.importing.repair import Repair, TemplateContext, repair_encoding, repair_placeholders
 from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.vault import Vault
@@ -134,35 +135,69 @@ def import_files(
     kind: str | None = None,
     into: str | None = None,
     split_level: int | None = None,
+    tasks: bool = False,
     dry_run: bool = False,
 ) -> list[ImportResult]:
-    """Import each document as notes of `vault`. One bad document never stops the others."""
+    """Import each document as notes of `vault`. One bad document never stops the others.
+
+    Documents of one run link to each other's notes: each is planned once to learn where it goes (its
+    note, and where `--split-level` moves its headings), then planned again with that knowledge, so a
+    relative link such as `[Tech Lead](TechLead.md)` becomes `[[Tech Lead]]` (see `importing.relink`).
+    """
     settings = import_settings(vault, into)
     if not dry_run:  # what an interrupted earlier write left behind
         remove_stale_temp_files(vault.root)
     taken = {p.rsplit("/", 1)[-1].removesuffix(".md").lower() for p in vault.note_paths}
     results: list[ImportResult] = []
+    texts: list[tuple[Path, ImportResult, str, list[Repair]]] = []
     for source in sources:
         result = ImportResult(str(source))
         results.append(result)
         try:
             data = read_bytes(source, IMPORT_LIMIT, "a document to import")
             text, decode_repairs = decode_source(data, str(source))
-            plan = plan_import(
-                text,
-                source.name,
-                kind=kind,
-                split_level=split_level,
-                when=_file_moment(source),
-                settings=settings,
-                taken=taken,
-            )
         except NoteError as exc:
             result.error = str(exc)
             continue
-        result.kind, result.notes, result.repairs = plan.kind, plan.notes, decode_repairs + plan.repairs
+        texts.append((source, result, text, decode_repairs))
+
+    def plan(source: Path, text: str, names: set[str], links: bool) -> ImportPlan:
+        def documents(target: str) -> LinkTargets | None:
+            return targets.get(_key(source.parent / target))
+
+        return plan_import(
+            text,
+            source.name,
+            kind=kind,
+            split_level=split_level,
+            tasks=tasks,
+            when=_file_moment(source),
+            settings=settings,
+            taken=names,
+            documents=documents if links else None,
+        )
+
+    targets: dict[str, LinkTargets] = {}
+    if len(texts) > 1:  # a first pass, on a copy of the names taken, learns where each document goes
+        first_names = set(taken)
+        for source, _result, text, _repairs in texts:
+            try:
+                found = plan(source, text, first_names, False).targets
+            except NoteError:
+                continue
+            if found is not None:
+                targets[_key(source)] = found
+
+    for source, result, text, decode_repairs in texts:
         try:
-            _write(vault, plan, dry_run)
+            planned = plan(source, text, taken, bool(targets))
+        except NoteError as exc:
+            result.error = str(exc)
+            continue
+        result.kind, result.notes = planned.kind, planned.notes
+        result.repairs = decode_repairs + planned.repairs
+        try:
+            _write(vault, planned, dry_run)
         except (NoteError, UnsafePathError, OSError) as exc:
             result.error = f"{source}: {exc}"
             continue
@@ -170,6 +205,11 @@ def import_files(
     if not dry_run:
         vault.refresh()
     return results
+
+
+def _key(path: Path) -> str:
+    """One key per document however a link or the command line names it (`a/../b.md`, a symlink)."""
+    return str(path.resolve())
 
 
 def _write(vault: Vault, plan: ImportPlan, dry_run: bool) -> None:

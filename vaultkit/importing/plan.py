@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vaultkit.errors import NoteError, UnsafePathError
 from vaultkit.importing.foreign import convert_frontmatter
+from vaultkit.importing.goals import looks_like_milestone, make_tasks, stated_date
+from vaultkit.importing.relink import LinkTargets, heading_keys, is_document_link, rewrite_links
 from vaultkit.importing.repair import (
     Repair,
     TemplateContext,
@@ -41,6 +44,7 @@ from vaultkit.importing.repair import (
 from vaultkit.markdown.mojibake import repair_mojibake
 from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.markdown.scanner import scan
+from vaultkit.notes.links import Link
 from vaultkit.notes.note import Note, wide_encoding
 from vaultkit.notes.structure import Heading
 from vaultkit.props.frontmatter import newline_of, split_lines
@@ -98,6 +102,7 @@ class ImportPlan:
     kind: str
     notes: list[PlannedNote] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
+    targets: LinkTargets | None = None  # where its headings went, for links from the other documents
 
 
 # ---------------------------------------------------------------------------------------------- decoding
@@ -135,24 +140,43 @@ def decode_source(data: bytes, source: str) -> tuple[str, list[Repair]]:
 # ---------------------------------------------------------------------------------------------- titles
 
 
-def clean_heading(text: str) -> str:
-    """A heading's text as a title: Markdown marks, links and leading emoji or bullets removed."""
+def _plain(text: str) -> str:
+    """A heading's text without Markdown marks and links (what a reader sees, emoji included)."""
     text = _WIKILINK_RE.sub(lambda m: m.group(2) or m.group(1).rsplit("/", 1)[-1], text)
     text = _MDLINK_RE.sub(lambda m: m.group(1), text)
     text = _MARKUP_RE.sub("", text)
     text = _EMPHASIS_RE.sub(lambda m: m.group(1), text)
-    text = re.sub(r"\s+#+\s*$", "", text)  # closing hashes of an ATX heading
+    return re.sub(r"\s+#+\s*$", "", text)  # closing hashes of an ATX heading
+
+
+def _heading_ref(text: str) -> str:
+    """A heading as a wikilink names it (`[[Note#Heading]]`): its plain text, without the characters a
+    link cannot hold."""
+    return " ".join(re.sub(r"[#|^\[\]]", " ", _plain(text)).split())
+
+
+def clean_heading(text: str) -> str:
+    """A heading's text as a title: Markdown marks, links and leading emoji or bullets removed."""
+    text = _plain(text)
     start = 0
     while start < len(text) and not (text[start].isalnum() or text[start] in "([\"'“‘"):
         start += 1
     return " ".join(text[start:].split()).rstrip(" :")
 
 
+#: Words a file name writes in lower case that a title writes in capitals (`pdp-junior` → `PDP junior`).
+ACRONYMS = frozenset(
+    {"ai", "api", "bi", "cd", "ci", "cto", "dba", "etl", "idp", "kpi", "kpis", "ml", "okr", "okrs", "pdp"}
+    | {"qa", "sql", "sre", "ui", "ux"}
+)
+
+
 def _title_from_name(stem: str) -> str:
     if ISO_DATE_RE.fullmatch(stem):
         return stem
-    words = " ".join(stem.replace("_", " ").replace("-", " ").split())
-    return words[:1].upper() + words[1:] if words else "Untitled"
+    words = stem.replace("_", " ").replace("-", " ").split()
+    text = " ".join(word.upper() if word.lower() in ACRONYMS else word for word in words)
+    return text[:1].upper() + text[1:] if text else "Untitled"
 
 
 def _title_heading(headings: tuple[Heading, ...], body: str, first_line: int) -> Heading | None:
@@ -168,8 +192,15 @@ def _title_heading(headings: tuple[Heading, ...], body: str, first_line: int) ->
 
 
 def infer_title(body: str, stem: str, first_line: int = 1) -> tuple[str, Heading | None]:
-    """(title, the heading it came from or None when it came from the file name `stem`)."""
-    heading = _title_heading(scan(body, first_line).headings, body, first_line)
+    """(title, the title heading or None).
+
+    The title is the document's H1 where it has one that is a title: the only H1, or one that opens the
+    document; else its first H2 when that opens the document or is the only H2; else the file name `stem`,
+    with acronyms in capitals (`pdp-junior-mid-senior` → `PDP junior mid senior`). Of a document with three
+    H1 sections (`# Junior`, `# Mid-Level`, `# Senior`) each H1 is a section, and none names the document.
+    """
+    headings = scan(body, first_line).headings
+    heading = _title_heading(headings, body, first_line)
     if heading is not None:
         return clean_heading(heading.text), heading
     return _title_from_name(stem), None
@@ -271,16 +302,20 @@ def plan_import(
     *,
     kind: str | None = None,
     split_level: int | None = None,
+    tasks: bool = False,
     when: dt.datetime,
     settings: ImportSettings | None = None,
     taken: set[str] | None = None,
+    documents: Callable[[str], LinkTargets | None] | None = None,
 ) -> ImportPlan:
     """The notes to write for one document, and every repair made. Raises NoteError when the document
     cannot become a note (its properties do not load even after the repairs).
 
     `source` is the document's file name (its stem names the note when there is no title heading);
-    `when` its date (for `{{date}}`); `taken` the lower-case names of notes that exist already (updated
-    with the new ones, so a batch never repeats a name).
+    `when` its file's date (for `{{date}}` and `created` where the document states no date); `taken` the
+    lower-case names of notes that exist already (updated with the new ones, so a batch never repeats a
+    name); `tasks` makes the list items of goal sections tasks (`vaultkit.importing.goals`); `documents`
+    gives, for a relative link to another document of the same run, where that document went.
     """
     settings = settings or ImportSettings()
     taken = taken if taken is not None else set()
@@ -294,8 +329,12 @@ def plan_import(
     note = Note.parse(text)
     edits: list[Repair] = []  # at lines of `text`; the document's lines differ when it was converted
     source_body_line = note.body_line
+    stated = stated_date(dict(note.properties), split_lines(note.text), note.body_line)
+    if stated is not None and isinstance(stated[1], int) and converted is not None:
+        stated = (stated[0], converted.source_line(stated[1]) or stated[1])
     title, title_heading = infer_title(note.body, stem, note.body_line)
-    ctx = TemplateContext(title, when, settings.date_format, settings.time_format, settings.week)
+    moment = dt.datetime.combine(stated[0], when.time()) if stated is not None else when
+    ctx = TemplateContext(title, moment, settings.date_format, settings.time_format, settings.week)
     if not note.editable:
         edits += repair_placeholders(note, ctx)
         if not note.editable:
@@ -308,6 +347,8 @@ def plan_import(
     if kind not in KINDS:
         raise NoteError(f"unknown type {kind!r} (use one of {', '.join(KINDS)})", source)
     edits += _set_types(note, kind, when, stem)
+    if kind != "journal":
+        edits += _set_plan_state(note, stated, when)
     folder = settings.into if settings.into is not None else _folder(settings, kind)
     name = stem if kind == "journal" and ISO_DATE_RE.fullmatch(stem) else note_name(title)
     if name != stem and name != note_name(title, cut=False) and "title" not in note.properties:
@@ -318,18 +359,27 @@ def plan_import(
     taken.add(name.lower())
     plan = ImportPlan(source, kind)
     note_type = "journal" if kind == "journal" else "plan"
+    parent_target = name if unique else parent_path.removesuffix(".md")
+    shift = note.body_line - source_body_line  # edits so far were all in the properties block
+    if title_heading is not None:
+        title_heading = Heading(title_heading.level, title_heading.text, title_heading.line + shift)
+    body_edits: list[Repair] = []  # at lines of the note; each keeps the line count
+    if tasks:
+        body_edits += _make_tasks(note)
+    sections: list[_Section] = []
     if split_level is not None and kind != "journal":
-        link = f"[[{name}]]" if unique else f"[[{parent_path.removesuffix('.md')}]]"
+        sections, skipped = _sections(note, split_level, title_heading)
+        body_edits += skipped
+        for section, section_name in zip(sections, _section_names(sections, name, taken), strict=True):
+            section.name = section_name
+    plan.targets = _link_targets(note, parent_target, sections, title_heading)
+    body_edits += _relink(note, plan.targets, sections, documents)
+    if sections:
         child_folder = settings.into if settings.into is not None else settings.milestone_folder
-        shift = note.body_line - source_body_line  # edits so far were all in the properties block
-        if title_heading is not None:
-            title_heading = Heading(title_heading.level, title_heading.text, title_heading.line + shift)
-        split = _split(note, split_level, title_heading, name, link, child_folder, taken)
-        edits += [
-            Repair(r.line - shift if r.line else None, r.kind, r.message, r.before, r.after)
-            for r in split.repairs
-        ]
-        plan.notes += split.children
+        plan.notes += _split(note, sections, f"[[{parent_target}]]", child_folder, body_edits)
+    edits += [
+        Repair(r.line - shift if r.line else None, r.kind, r.message, r.before, r.after) for r in body_edits
+    ]
     plan.notes.insert(0, PlannedNote(parent_path, name, note_type, _final_newline(note.text)))
     if converted is not None:
         edits = [Repair(converted.source_line(r.line), r.kind, r.message, r.before, r.after) for r in edits]
@@ -337,24 +387,87 @@ def plan_import(
     return plan
 
 
+def _set_plan_state(note: Note, stated: tuple[dt.date, str | int] | None, when: dt.datetime) -> list[Repair]:
+    """`status: planned`, and `created`: the date the document states, else its file's date; a document
+    that has either property keeps it."""
+    repairs: list[Repair] = []
+    if not note.properties.get("status"):
+        note.set_property("status", "planned")
+        repairs.append(Repair(None, "metadata", "status set to 'planned'"))
+    if not note.properties.get("created"):
+        if stated is None:
+            day, where = when.date(), "the file's date: the document states none"
+        elif isinstance(stated[1], int):
+            day, where = stated[0], f"the date the document states on line {stated[1]}"
+        else:
+            day, where = stated[0], f"the document's {stated[1]!r} property"
+        note.set_property("created", day)
+        repairs.append(Repair(None, "metadata", f"created set to {day.isoformat()} ({where})"))
+    return repairs
+
+
+def _make_tasks(note: Note) -> list[Repair]:
+    lines = split_lines(note.text)
+    clean = {h.line: clean_heading(h.text) for h in note.headings}
+    made = make_tasks(lines, note.headings, note.body_line, clean)
+    if made:
+        note.replace_text("".join(lines))
+    return made
+
+
 # ---------------------------------------------------------------------------------------------- splitting
 
 
 @dataclass(slots=True)
-class _Split:
-    children: list[PlannedNote] = field(default_factory=list)
-    repairs: list[Repair] = field(default_factory=list)
+class _Section:
+    """A section that becomes a milestone: lines `start` (its heading, 0-based) up to `end` (excluded)."""
+
+    heading: Heading
+    enclosing: Heading | None
+    start: int
+    end: int
+    name: str = ""
+
+    def holds(self, line: int) -> bool:
+        return self.start < line <= self.end  # `line` counts from 1
 
 
-def _section_names(sections: list[tuple[Heading, Heading | None]], parent: str, taken: set[str]) -> list[str]:
+def _sections(note: Note, level: int, title_heading: Heading | None) -> tuple[list[_Section], list[Repair]]:
+    """The sections at heading `level` that become milestones (`goals.looks_like_milestone`), and a repair
+    for each that stays in the plan."""
+    if not 1 <= level <= 6:
+        raise NoteError(f"--split-level must be 1 to 6, not {level}")
+    headings = [h for h in note.headings if h != title_heading]
+    boundaries = sorted(h.line for h in note.headings if h.level <= level)
+    count = len(split_lines(note.text))
+    found: list[_Section] = []
+    repairs: list[Repair] = []
+    for index, heading in enumerate(headings):
+        if heading.level != level:
+            continue
+        enclosing = next((h for h in reversed(headings[:index]) if h.level < level), None)
+        start = heading.line - 1
+        end = next((b - 1 for b in boundaries if b > heading.line), count)
+        text = clean_heading(heading.text)
+        if looks_like_milestone(text, any(start < t.line <= end for t in note.tasks)):
+            found.append(_Section(heading, enclosing, start, end))
+        else:
+            message = f"section {text!r} stays in the plan: it holds no tasks and its heading names no goal"
+            repairs.append(Repair(heading.line, "split", message))
+    if not found and not repairs:
+        repairs.append(Repair(None, "split", f"no heading of level {level}; nothing split"))
+    return found, repairs
+
+
+def _section_names(sections: list[_Section], parent: str, taken: set[str]) -> list[str]:
     """A unique note name per section: its heading; `Enclosing - Heading` when the heading repeats in the
     document (`### Goals` under `# Junior` and `# Senior`); `Parent - Heading` when a note has the name."""
-    base = [note_name(clean_heading(h.text) or "Section") for h, _ in sections]
+    base = [note_name(clean_heading(s.heading.text) or "Section") for s in sections]
     repeated = {b.lower() for b in base if sum(x.lower() == b.lower() for x in base) > 1}
     names: list[str] = []
-    for (_heading, enclosing), name in zip(sections, base, strict=True):
+    for section, name in zip(sections, base, strict=True):
         if name.lower() in repeated:
-            prefix = clean_heading(enclosing.text) if enclosing is not None else parent
+            prefix = clean_heading(section.enclosing.text) if section.enclosing is not None else parent
             name = note_name(f"{prefix} - {name}")
         if name.lower() in taken:
             name = note_name(f"{parent} - {name}")
@@ -362,45 +475,82 @@ def _section_names(sections: list[tuple[Heading, Heading | None]], parent: str, 
     return names
 
 
-def _split(
+def _link_targets(
+    note: Note, parent: str, sections: list[_Section], title_heading: Heading | None
+) -> LinkTargets:
+    """Where each heading of the document is once split: a milestone, a heading in one, or in the plan.
+    Repeated GitHub anchors are numbered as GitHub numbers them (`goals`, `goals-1`)."""
+    headings: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for heading in note.headings:
+        owner = next((s for s in sections if s.holds(heading.line)), None)
+        if owner is not None:
+            target = (
+                owner.name
+                if heading.line == owner.heading.line
+                else f"{owner.name}#{_heading_ref(heading.text)}"
+            )
+        else:
+            target = parent if heading == title_heading else f"{parent}#{_heading_ref(heading.text)}"
+        anchor, text_key = heading_keys(_plain(heading.text))
+        number = seen.get(anchor, 0)
+        seen[anchor] = number + 1
+        headings.setdefault(f"{anchor}-{number}" if number else anchor, target)
+        headings.setdefault(text_key, target)
+    return LinkTargets(parent, headings)
+
+
+def _relink(
     note: Note,
-    level: int,
-    title_heading: Heading | None,
-    parent: str,
-    parent_link: str,
-    folder: str,
-    taken: set[str],
-) -> _Split:
-    """Move each section at heading `level` into a milestone note; the parent keeps a link in its place."""
-    if not 1 <= level <= 6:
-        raise NoteError(f"--split-level must be 1 to 6, not {level}")
-    result = _Split()
-    headings = [h for h in note.headings if h != title_heading]
+    targets: LinkTargets,
+    sections: list[_Section],
+    documents: Callable[[str], LinkTargets | None] | None,
+) -> list[Repair]:
+    """Links to a heading that moved to another note, and to another document of the run, as wikilinks
+    (see `vaultkit.importing.relink`)."""
+
+    def owner(line: int) -> str:
+        return next((s.name for s in sections if s.holds(line)), targets.note)
+
+    def target_for(link: Link) -> str | None:
+        if not link.target and link.heading:
+            found = targets.find(link.heading)
+            return found if found is not None and found.split("#", 1)[0] != owner(link.line) else None
+        if documents is not None and is_document_link(link):
+            other = documents(link.target)
+            if other is not None:
+                return (other.find(link.heading) if link.heading else None) or other.note
+        return None
+
+    lines = split_lines(note.text)
+    repairs = rewrite_links(lines, note.links, target_for)
+    if repairs:
+        note.replace_text("".join(lines))
+    return repairs
+
+
+def _split(
+    note: Note, sections: list[_Section], parent_link: str, folder: str, repairs: list[Repair]
+) -> list[PlannedNote]:
+    """Move each section into a milestone note; the parent keeps a link in its place."""
     lines = split_lines(note.text)
     newline = newline_of(note.text)
-    sections: list[tuple[Heading, Heading | None]] = []
-    for index, heading in enumerate(headings):
-        if heading.level == level:
-            enclosing = next((h for h in reversed(headings[:index]) if h.level < level), None)
-            sections.append((heading, enclosing))
-    if not sections:
-        result.repairs.append(Repair(None, "split", f"no heading of level {level}; nothing split"))
-        return result
-    boundaries = sorted(h.line for h in note.headings if h.level <= level)
-    names = _section_names(sections, parent, taken)
+    children: list[PlannedNote] = []
     replaced: dict[int, tuple[int, str]] = {}  # 0-based first line -> (end, link line)
-    for (heading, _enclosing), name in zip(sections, names, strict=True):
-        start = heading.line - 1
-        end = next((b - 1 for b in boundaries if b > heading.line), len(lines))
-        child = Note.parse(_final_newline("".join(lines[start:end])))
+    for section in sections:
+        child = Note.parse(_final_newline("".join(lines[section.start : section.end])))
         child.set_property("type", "milestone")
         child.set_property("plan", parent_link)
         child.set_property("tags", ["milestone"])
-        path = _join(folder, name)
-        result.children.append(PlannedNote(path, name, "milestone", child.text))
-        replaced[start] = (end, f"- [[{name}]]{newline}")
-        result.repairs.append(
-            Repair(heading.line, "split", f"section {clean_heading(heading.text)!r} moved to {path}")
+        path = _join(folder, section.name)
+        children.append(PlannedNote(path, section.name, "milestone", child.text))
+        replaced[section.start] = (section.end, f"- [[{section.name}]]{newline}")
+        repairs.append(
+            Repair(
+                section.heading.line,
+                "split",
+                f"section {clean_heading(section.heading.text)!r} moved to {path}",
+            )
         )
     out: list[str] = []
     index = 0
@@ -417,7 +567,7 @@ def _split(
             out.append(lines[index])
             index += 1
     note.replace_text("".join(out))
-    return result
+    return children
 
 
 def _folder(settings: ImportSettings, kind: str) -> str:

@@ -116,7 +116,7 @@ def _left_alone(line: int | None, tokens: list[str]) -> Repair:
         )
     if templater:
         parts.append(f"{', '.join(templater)}: Templater code, which vaultkit does not run")
-    return Repair(line, "left-alone", "; ".join(parts) + "; fill it in by hand")
+    return Repair(line, "left-alone", "; ".join(parts) + "; replace or delete it by hand")
 
 
 def _changed(line: int, old: str, new: str, kind: str = "placeholder") -> Repair:
@@ -234,8 +234,10 @@ def _repair_placeholder_lines(note: Note, ctx: TemplateContext) -> list[Repair]:
 
 
 def _unknown_in_body(line: str) -> list[str]:
-    masked = _CODE_SPAN_RE.sub("", line)
-    return [t for t in _unknown(masked) if t.startswith("{{")]
+    """What is still a placeholder on a body line once filled in: unknown variables and Templater code,
+    both of which `check` reports on that line, so both are said to be left alone (code spans are not
+    checked, so they are not counted)."""
+    return _unknown(_CODE_SPAN_RE.sub("", line))
 
 
 def _repair_placeholder_properties(note: Note, ctx: TemplateContext) -> list[Repair]:

@@ -1,4 +1,5 @@
-"""The vault index: every note's summary (and its detail, once asked for) kept in `.vaultkit/index.sqlite`.
+"""The vault index: every note's summary (and its detail, once asked for) kept in
+`.vaultkit/cache/index.sqlite`.
 
 Parsing 10,000 notes takes seconds; reading back what was parsed last time takes milliseconds. The rules:
 
@@ -17,6 +18,10 @@ Parsing 10,000 notes takes seconds; reading back what was parsed last time takes
 - Many notes to parse (a first run) are parsed in a process pool across the machine's cores.
 - Beside a note's detail the index keeps the earliest due date of its open tasks (`open_dues`), so an
   open-tasks block orders notes from the index and builds the tasks of the notes it shows only.
+- The index is a cache, and lives apart from the user's data: `.vaultkit/cache/` holds a `.gitignore` of
+  `*`, so a git-backed vault leaves it out (and sync tools that read `.gitignore` can), while
+  `.vaultkit/config.toml` stays beside it as settings worth keeping. An index of ours at the old place
+  (`.vaultkit/index.sqlite`) is deleted once the new one is written; any other database there is kept.
 
 The index answers one path at a time too (`update`), which is what the watcher uses.
 
@@ -59,7 +64,7 @@ from vaultkit.notes.tasks import TaskCounts, TaskStatuses
 if TYPE_CHECKING:
     from vaultkit.notes.record import NoteRecord
 
-__all__ = ["INDEX_FILE", "NoteIndex", "ParseProgress", "RecordMap", "reporting_progress"]
+__all__ = ["INDEX_FILE", "OLD_INDEX_FILE", "NoteIndex", "ParseProgress", "RecordMap", "reporting_progress"]
 
 ParseProgress = Callable[[int, int], None]
 """Called as `progress(parsed, total)` while notes are parsed: first with 0, last with total."""
@@ -119,7 +124,35 @@ def _our_tables(names: set[str]) -> bool:
     return not names or ("meta" in names and names <= {"meta", "notes"})
 
 
-INDEX_FILE = Path(".vaultkit") / "index.sqlite"
+def _tables(path: Path) -> set[str] | None:
+    """The table names of the SQLite database at `path`, opened read-only (None: not readable as one)."""
+    from urllib.parse import quote
+
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=2.0)
+        try:
+            return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+def _regular(path: Path) -> bool:
+    """Whether `path` itself (not a link's target) is a regular file."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+INDEX_FILE = Path(".vaultkit") / "cache" / "index.sqlite"
+#: Where earlier versions kept the index (deleted once the index is at `INDEX_FILE`, if it is ours).
+OLD_INDEX_FILE = Path(".vaultkit") / "index.sqlite"
+#: The cache folder's `.gitignore`: everything in it can be rebuilt, so nothing in it is versioned.
+CACHE_IGNORE = b"# vaultkit's cache: rebuilt from the notes when missing\n*\n"
 #: Below this many notes to parse, a process pool costs more than it saves.
 PARALLEL_MIN = 300
 _CHUNK = 48
@@ -213,6 +246,7 @@ class NoteIndex:
             return
         self._conn = conn
         self._stats, self.summaries, self._dues = stats, summaries, dues
+        self._retire_old_index()
 
     @staticmethod
     def _rows(rows: list[Any]) -> tuple[dict[str, tuple[int, int, bytes, int]], dict[str, NoteSummary]]:
@@ -239,18 +273,41 @@ class NoteIndex:
     def _foreign(self) -> str | None:
         """What makes the file at our index's path someone else's database (None: it is ours, or damaged
         beyond reading, which only an index of ours at this path can be)."""
-        from urllib.parse import quote
-
-        try:
-            conn = sqlite3.connect(f"file:{quote(str(self.file))}?mode=ro", uri=True, timeout=2.0)
-            try:
-                tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                names = {row[0] for row in tables}
-            finally:
-                conn.close()
-        except sqlite3.Error:
+        names = _tables(self.file)
+        if names is None or _our_tables(names):
             return None
-        return None if _our_tables(names) else f"it holds other tables ({', '.join(sorted(names))})"
+        return f"it holds other tables ({', '.join(sorted(names))})"
+
+    def _retire_old_index(self) -> None:
+        """Delete the index an earlier version kept at `OLD_INDEX_FILE`, now that ours is at `INDEX_FILE`.
+
+        Stricter than `_discard`: the old path is not ours any more, so only a regular file inside the vault
+        that reads as one of our indexes (a `meta` table, no table of anyone else's) goes, with its
+        journal files; anything else there (a link, another program's database, a damaged file) is kept.
+        """
+        old = self.root / OLD_INDEX_FILE
+        if not _regular(old) or not _inside(self.root, old):
+            return
+        names = _tables(old)
+        if names is None or "meta" not in names or not names <= {"meta", "notes"}:
+            return
+        _log("removing the index of an earlier version at %s", old)
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            part = Path(f"{old}{suffix}")
+            if _regular(part):
+                with contextlib.suppress(OSError):
+                    part.unlink()
+
+    def _ignore_cache(self) -> None:
+        """Give the cache folder its `.gitignore` (`*`), unless it has one: created, never overwritten, and
+        never written through a link (O_EXCL refuses an existing name, a dangling link included)."""
+        path = self.file.parent / ".gitignore"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except OSError:
+            return  # there already (the user's own, perhaps), or the folder is not writable: fine
+        with os.fdopen(fd, "wb") as out:
+            out.write(CACHE_IGNORE)
 
     def _discard(self, why: str) -> None:
         foreign = self._foreign()
@@ -319,7 +376,12 @@ class NoteIndex:
         if not todo and not gone:
             return
         new = any(p not in summaries for p in present)
-        self._apply(self._parse(todo, detail=False), gone)
+        # A note whose detail was known keeps it: whoever asked for it (an open-tasks block, `tasks`) will
+        # ask again, and finding it stored then spares that command a parse and a write of its own.
+        full = [item for item in todo if item[0] in self._dues]
+        todo = [item for item in todo if item[0] not in self._dues]
+        parsed = itertools.chain(self._parse(full, detail=True), self._parse(todo, detail=False))
+        self._apply(parsed, gone)
         if new and list(self.summaries) != sorted(self.summaries):  # new entries go last: walk order again
             self.summaries = {p: self.summaries[p] for p in sorted(self.summaries)}
 
@@ -430,7 +492,8 @@ class NoteIndex:
 
     def _create(self, new: dict[str, tuple[Any, ...]]) -> None:
         """Write the whole index to a temporary file and rename it into place."""
-        self.file.parent.mkdir(exist_ok=True)
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        self._ignore_cache()
         tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()  # ours by its name; never written through (it could be a link left there)
@@ -448,6 +511,7 @@ class NoteIndex:
             if tmp.exists():
                 tmp.unlink()
         self._conn = sqlite3.connect(self.file, timeout=2.0)
+        self._retire_old_index()
 
     def _all_rows(self, new: dict[str, tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         for path, summary in self.summaries.items():

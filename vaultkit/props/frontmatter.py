@@ -17,7 +17,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultkit.errors import Problem
-from vaultkit.markdown.patterns import PLACEHOLDER_RE
+from vaultkit.markdown.patterns import PLACEHOLDER_RE, placeholder_advice
 from vaultkit.notes.links import Link, property_link_rows
 from vaultkit.props.yaml_format import (
     PropertyValue,
@@ -162,8 +162,8 @@ def _placeholder_warnings(yaml_lines: list[str]) -> list[Problem]:
             problems.append(
                 Problem(
                     index + 2,
-                    f"unrendered template placeholder {found.group(0)!r} (kept as text; fill it in, "
-                    "or run `vaultkit fix --placeholders`)",
+                    f"unrendered template placeholder {found.group(0)!r} (kept as text; "
+                    f"{placeholder_advice(found.group(0))})",
                     "warning",
                     "placeholder",
                 )

@@ -290,6 +290,10 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
     if dry_run:
         report.diff = "".join(unified_diff(path, *previews[path]) for path in sorted(previews))
     elif report.changed:
+        # The index takes in what was just written, so the next command (a second rollup, `status`)
+        # finds every note as the index knows it and writes nothing: a run that changes nothing writes
+        # nothing, the index included.
+        vault.index.follow([change.path for change in report.changed], [])
         vault.refresh()
     return report
 
@@ -359,6 +363,7 @@ def _summary_data(model: RollupModel, settings: RollupSettings, vault: Vault) ->
         due_key=settings.names["due"],
         date_key=settings.names["date"],
         open_dues=lambda notes: _open_dues(vault, notes),
+        ambiguous=lambda name, source: vault.resolve(name, source).ambiguous,
     )
 
 

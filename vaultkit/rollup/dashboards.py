@@ -7,8 +7,8 @@ markers stay out of the way, and they survive every editor. Kinds:
     plans                       every plan: status, progress bar, tasks, milestones, next milestone
     milestones [plan="[[X]]"]   milestones (of one plan): plan, due date, status, progress
     open-tasks [plan="[[X]]"] [limit=N]
-                                open tasks grouped by note, soonest 📅 due first, linked to their heading;
-                                the first N (default 50), then a line saying how many are left out
+                                open tasks under their note's link, soonest 📅 due first;
+                                the first N (default 15), then a line saying how many are left out
     journal [limit=N]           the latest journal entries with their done/total
 
 Output is plain Markdown, deterministic (stable sorts, no timestamps), and never contains a checkbox, so a
@@ -34,6 +34,7 @@ __all__ = [
     "parse_blocks",
     "render_block",
 ]
+
 
 def apply_blocks(body: str, data: SummaryData, source: str, first_line: int = 1) -> tuple[str, list[str]]:
     """`body` with every well-formed block re-rendered, and the specs of the blocks whose text changed.

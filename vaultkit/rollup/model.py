@@ -81,7 +81,7 @@ class RollupSettings:
     empty_progress: str = "remove"  # "remove" | "empty"
     bar_width: int = 10
     journal_limit: int = 10
-    open_tasks_limit: int = 50
+    open_tasks_limit: int = 15  # what fits a screen beside Home's other blocks
     status: StatusSettings = field(default_factory=StatusSettings)
     done_statuses: frozenset[str] = frozenset({"done", "complete", "completed"})
 
@@ -166,7 +166,7 @@ def _parse_settings(raw: Mapping[str, Any], path: str, done_statuses: frozenset[
         empty_progress=empty,
         bar_width=integer("bar_width", raw.get("bar_width", 10), 1, 50),
         journal_limit=integer("journal_limit", raw.get("journal_limit", 10), 1, 1000),
-        open_tasks_limit=integer("open_tasks_limit", raw.get("open_tasks_limit", 50), 1, 10000),
+        open_tasks_limit=integer("open_tasks_limit", raw.get("open_tasks_limit", 15), 1, 10000),
         status=status,
         done_statuses=done_statuses | {status.done.lower()},
     )

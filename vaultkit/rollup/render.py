@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from vaultkit.notes.links import linked_targets
+from vaultkit.markdown.patterns import PLACEHOLDER_RE, TAG_RE
+from vaultkit.notes.links import linked_targets, parse_link_target
 from vaultkit.notes.progress import NoteFacts, PlanProgress, milestone_done, progress_bar
 from vaultkit.notes.tasks import Task, TaskCounts
 
@@ -23,6 +24,12 @@ __all__ = ["RolledNote", "SummaryData", "first_open_due", "render_block"]
 
 _DATE_IN_NAME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LINK_UNSAFE_RE = re.compile(r"[\[\]|#^]+")
+#: What copied text is cut into: code spans (kept as they are), wikilinks, Markdown links, and the rest.
+_COPIED_RE = re.compile(
+    r"(?P<code>(?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`))"
+    r"|(?P<wiki>!?\[\[[^\[\]\n]*\]\])|(?P<md>!?\[(?P<label>[^\]\n]*)\]\([^)\n]*\))"
+)
+_URL_RE = re.compile(r"!?\[[^\]\n]*\]\((?:[a-z][a-z0-9+.-]*:|<?[a-z][a-z0-9+.-]*:)", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -60,10 +67,12 @@ class SummaryData:
     done_statuses: frozenset[str] = frozenset({"done", "complete", "completed"})
     bar_width: int = 10
     journal_limit: int = 10
-    open_tasks_limit: int = 50
+    open_tasks_limit: int = 15
     due_key: str = "due"
     date_key: str = "date"
     open_dues: OpenDues | None = None
+    ambiguous: Callable[[str, str], bool] | None = None
+    """Whether a bare name, linked from a note, could mean several notes (`check` warns of such links)."""
 
 
 # ---------------------------------------------------------------------------------------------- rendering
@@ -83,17 +92,37 @@ def _sort_name(note: RolledNote) -> tuple[str, str]:
     return (note.title.casefold(), note.path)
 
 
+def _exact(data: SummaryData, name: str, path: str, source: str) -> bool:
+    """Whether `[[name]]` in `source` means the note at `path` and nothing else, placeholder-free: a
+    dashboard link `check` would warn about (ambiguous, or an unrendered `{{title}}`) is vaultkit's fault."""
+    if PLACEHOLDER_RE.search(name) or data.resolve(name, source) != path:
+        return False
+    return data.ambiguous is None or not data.ambiguous(name, source)
+
+
+def _alias(text: str) -> str:
+    """Text shown for a link: nothing that ends the link or reads as a placeholder."""
+    return " ".join(
+        PLACEHOLDER_RE.sub("…", text).replace("[", "(").replace("]", ")").replace("|", "/").split()
+    )
+
+
 def _link(data: SummaryData, path: str, source: str, heading: str | None = None) -> str:
-    """`[[Name]]`, or `[[folder/Name]]` when the bare name would resolve elsewhere from `source`."""
+    """`[[Name]]`, or `[[folder/Name]]` when the bare name would resolve elsewhere from `source`, could
+    mean several notes, or holds a placeholder (with the title as alias where it is not the file name)."""
     note = data.notes.get(path)
     name = note.title if note is not None else path.rsplit("/", 1)[-1].removesuffix(".md")
-    if data.resolve(name, source) != path:
+    alias = ""
+    if not _exact(data, name, path, source):
+        alias = _alias(name)
         name = path.removesuffix(".md")
+        if alias == name.rsplit("/", 1)[-1] or "…" in alias:  # the path says it: `[[Plans/Growth]]`
+            alias = ""
     if heading:
         clean = " ".join(_LINK_UNSAFE_RE.sub(" ", heading).split())
         if clean:
             name = f"{name}#{clean}"
-    return f"[[{name}]]"
+    return f"[[{name}|{alias}]]" if alias else f"[[{name}]]"
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -207,9 +236,49 @@ def _render_milestones(data: SummaryData, args: Mapping[str, str], source: str) 
     return _table(headers, rows)
 
 
-def _task_text(task: Task) -> str:
+def _plain(text: str) -> str:
+    """Copied prose that `check` finds nothing in: placeholders dropped (`…`), `#tags` escaped (`\\#tag`),
+    so a dashboard neither shows an error of its own nor adds its notes' tags to the dashboard note."""
+    return TAG_RE.sub(lambda m: "\\#" + m.group(1), PLACEHOLDER_RE.sub("…", text))
+
+
+def _copied_link(data: SummaryData, raw: str, note: str, source: str) -> str:
+    """A wikilink from `note`'s text, re-aimed for `source`: at the note it meant where it was written, by
+    its path when the bare name is not exact from `source`; plain text when it points nowhere."""
+    target, heading, alias = parse_link_target(raw.removeprefix("!")[2:-2])
+    path = data.resolve(target, note) if target else note
+    shown = alias or (target if target else heading or "")
+    if path is None or PLACEHOLDER_RE.search(raw.split("|", 1)[0]):
+        return _plain(shown)
+    name = target or path.removesuffix(".md")
+    if not target or not _exact(data, target, path, source):
+        name = path.removesuffix(".md")
+        alias = alias or target or heading
+    if heading:
+        name = f"{name}#{heading}"
+    return f"[[{name}|{_alias(alias)}]]" if alias else f"[[{name}]]"
+
+
+def _task_text(data: SummaryData, task: Task, note: str, source: str) -> str:
+    """A task's text as a dashboard lists it: links re-aimed (`_copied_link`), links to files by relative
+    path and placeholders and tags made plain (`_plain`); code spans as they are."""
     text = task.text or "(no text)"
-    return "\\" + text if text.startswith("[") else text  # never let a listed task become a checkbox
+    out: list[str] = []
+    position = 0
+    for match in _COPIED_RE.finditer(text):
+        out.append(_plain(text[position : match.start()]))
+        if match.group("code"):
+            out.append(match.group(0))
+        elif match.group("wiki"):
+            out.append(_copied_link(data, match.group("wiki"), note, source))
+        elif _URL_RE.match(match.group(0)):
+            out.append(PLACEHOLDER_RE.sub("…", match.group(0)))
+        else:
+            out.append(_plain(match.group("label")))
+        position = match.end()
+    out.append(_plain(text[position:]))
+    copied = "".join(out)
+    return "\\" + copied if copied.startswith("[") else copied  # never let a listed task become a checkbox
 
 
 def first_open_due(tasks: Iterable[Task]) -> dt.date | None:
@@ -237,7 +306,8 @@ def _more_line(tasks: int, notes: int, limit: int) -> str:
 
 
 def _render_open_tasks(data: SummaryData, args: Mapping[str, str], source: str) -> list[str]:
-    """At most `limit` open tasks: notes by their soonest due task, then each note's tasks by due date.
+    """At most `limit` open tasks: notes by their soonest due task, then each note's tasks by due date,
+    under their note's link once (a link on every line made Home hard to read).
 
     Only the notes shown are asked for their tasks (a large vault holds hundreds of thousands): the order
     of notes needs each note's earliest due date alone (`data.open_dues`), and a bounded heap keeps the
@@ -262,9 +332,7 @@ def _render_open_tasks(data: SummaryData, args: Mapping[str, str], source: str) 
             (t for t in note.tasks if t.open), key=lambda t: (t.due is None, t.due or dt.date.min, t.line)
         )
         out.append(f"- {_link(data, note.path, source)}")
-        for task in tasks[: limit - shown]:
-            where = f" ({_link(data, note.path, source, task.heading[-1])})" if task.heading else ""
-            out.append(f"  - {_task_text(task)}{where}")
+        out += [f"  - {_task_text(data, task, note.path, source)}" for task in tasks[: limit - shown]]
         whole += len(tasks) <= limit - shown
         shown += min(len(tasks), limit - shown)
         if shown >= limit:

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from vaultkit.rollup.apply import RollupReport
 
 __all__ = [
+    "DEFAULT_LEVEL",
+    "DEFAULT_ROLE",
     "KINDS",
     "InitReport",
     "NewResult",
@@ -56,6 +58,10 @@ __all__ = [
 ]
 
 KINDS = ("plan", "milestone", "journal", "review")
+#: The starter plan's role and level when `init` makes one and neither is given.
+DEFAULT_ROLE, DEFAULT_LEVEL = "Software Engineer", "mid"
+#: What a `/` in a typed title becomes in the file name (`CI/CD` → `CI-CD.md`; the title property keeps it).
+TITLE_SLASH = "-"
 _SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "__pycache__", ".gitkeep"})
 _HOME_HEADING = "# Career development"
 
@@ -80,6 +86,7 @@ class InitReport:
     plan: str | None = None
     rollup: RollupReport | None = None
     rollup_skipped: str | None = None  # why rollup did not run
+    starter_skipped: str | None = None  # why no starter plan was written
 
 
 def _template_files(root: Path) -> list[tuple[str, Path]]:
@@ -107,8 +114,8 @@ def init_vault(
     target: Path,
     *,
     name: str | None = None,
-    role: str = "Software Engineer",
-    level: str = "mid",
+    role: str | None = None,
+    level: str | None = None,
     force: bool = False,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
@@ -118,7 +125,14 @@ def init_vault(
 
     A non-empty `target` is refused unless `force`; even then no existing file is touched (they are listed
     in `skipped`), and when the folder already held notes rollup is not run, so they stay as they were.
+    On an existing vault (a folder holding `.obsidian/` or notes) `force` adds only the template's missing
+    files: a starter plan and its milestones there would be somebody else's plan in the user's vault, so
+    they are written only when `role` or `level` asks for them. Elsewhere the defaults are a mid-level
+    Software Engineer.
     """
+    asked = role is not None or level is not None
+    role = role if role is not None else DEFAULT_ROLE
+    level = level if level is not None else DEFAULT_LEVEL
     if level not in LEVELS:
         raise VaultError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     if name is not None and (not name.strip() or any(c in name for c in "\r\n")):
@@ -137,6 +151,7 @@ def init_vault(
             "(existing files are never overwritten)"
         )
     had_notes = _has_notes(target)
+    starter = asked or not (had_notes or (target / ".obsidian").is_dir())
     target.mkdir(parents=True, exist_ok=True)
     report = InitReport(target)
     source = template if template is not None else template_root()
@@ -155,10 +170,13 @@ def init_vault(
                 text = text.replace(_HOME_HEADING + "\n", f"{_HOME_HEADING} · {name.strip()}\n", 1)
             data = text.encode("utf-8")
         _create(target, rel, data, report)
-    notes = starter_notes(level, role_name, today, owner=name.strip() if name else None)
-    for note in notes:
-        _create(target, note.path, note.text.encode("utf-8"), report)
-    report.plan = notes[0].path if notes[0].path in report.created else None
+    if starter:
+        notes = starter_notes(level, role_name, today, owner=name.strip() if name else None)
+        for note in notes:
+            _create(target, note.path, note.text.encode("utf-8"), report)
+        report.plan = notes[0].path if notes[0].path in report.created else None
+    else:
+        report.starter_skipped = "the folder is a vault already; pass --role or --level to add one"
     if had_notes:
         report.rollup_skipped = "the folder already held notes; run `vaultkit rollup` when you are ready"
         return report
@@ -321,7 +339,7 @@ def _plan_link(vault: Vault, plan: str | None, kind: str) -> str | None:
 
 def _note_name(settings: NewSettings, kind: str, title: str | None, day: dt.date) -> str:
     if title is not None:
-        return safe_note_name(title)
+        return safe_note_name(title, slash=TITLE_SLASH)
     if kind in ("plan", "milestone"):
         raise VaultError(f'a {kind} needs a TITLE: vaultkit new {kind} "My title"')
     fmt = settings.journal_format if kind == "journal" else settings.review_format
@@ -354,13 +372,20 @@ def new_note(
     if vault.templates and vault.is_template(rel):
         raise UnsafePathError(f"{rel} would be inside the templates folder; choose another folder")
     if dest.exists() or dest.is_symlink():
+        if title is None:  # a journal or review: named by its day, not by anything the user typed
+            what = "journal for" if kind == "journal" else "review for the week of"
+            raise NoteError(
+                f"the {what} {day.isoformat()} already exists; not overwritten (open it, or pass --date "
+                "for another day)",
+                rel,
+            )
         raise NoteError("already exists; not overwritten (open it, or choose another title)", rel)
     basename = name.rsplit("/", 1)[-1]
     other = vault.resolve_path(basename)
     if other is not None and other in vault.summaries:
         raise NoteError(
             f"a note named {basename!r} already exists at {other}; links like [[{basename}]] would become "
-            "ambiguous (choose another title)",
+            f"ambiguous ({'choose another title' if title is not None else 'pass --date for another day'})",
             rel,
         )
     link = _plan_link(vault, plan, kind)
@@ -391,8 +416,9 @@ def new_note(
         raise NoteError(f"the template does not give a valid note: {first.message}", template, first.line)
     if note.type is None:
         note.set_property("type", kind)
-    if title is not None and name != safe_note_name(title, cut=False):
-        note.set_property("title", " ".join(title.split()))  # the name was cut to fit: keep the whole title
+    if title is not None and ("/" in title or name != safe_note_name(title, cut=False, slash=TITLE_SLASH)):
+        # The name was cut to fit, or its `/` replaced: the property keeps the title as typed.
+        note.set_property("title", " ".join(title.split()))
     if link is not None:
         note.set_property("plan", link)
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from vaultkit.errors import UnsafePathError
-from vaultkit.markdown.patterns import ISO_DATE, ISO_DATE_RE
+from vaultkit.markdown.patterns import ISO_DATE, ISO_DATE_RE, TEMPLATE_VARIABLE_RE
 from vaultkit.props.frontmatter import format_scalar, parse_frontmatter, split_lines
 from vaultkit.scaffold.moment import ISO_WEEK, WeekRule, add_offset, format_moment
 
@@ -38,11 +38,7 @@ __all__ = [
     "unrenderable",
 ]
 
-_VARIABLE_RE = re.compile(
-    r"\{\{[ \t]*(title|date|time|yesterday|tomorrow)[ \t]*(?:([+-]\d{1,6})[ \t]*([yYQMwWdDhHms]))?[ \t]*"
-    r"(?::([^\n]*?))?\}\}",
-    re.IGNORECASE,
-)
+_VARIABLE_RE = TEMPLATE_VARIABLE_RE
 _TEMPLATER_RE = re.compile(r"<%.*?%>", re.DOTALL)
 _DATETIME_RE = re.compile(ISO_DATE + r"T\d{2}:\d{2}(?::\d{2})?")
 
@@ -284,15 +280,19 @@ def fit_bytes(text: str, limit: int) -> str:
     return text[: cut or whole]  # one cluster longer than the limit: cut inside it rather than lose all
 
 
-def safe_note_name(title: str, *, allow_folders: bool = False, cut: bool = True) -> str:
+def safe_note_name(
+    title: str, *, allow_folders: bool = False, cut: bool = True, slash: str | None = None
+) -> str:
     """`title` as a note's file name (without `.md`), or UnsafePathError when it could leave its folder.
 
     Separators (`/`, `\\`), `..` and absolute paths are refused, never "cleaned", because they show the
-    title was meant as a path. Characters Obsidian cannot use in a note name or a link become `-` (`: `
-    becomes ` - `), leading dots are dropped (they would hide the note), spaces are collapsed, a `.md`
-    ending is dropped, and a long name is cut to 120 characters and MAX_NAME_BYTES bytes of UTF-8 (unless
-    `cut` is False: comparing both tells whether a title had to be cut). `allow_folders` accepts `/`
-    between safe parts: for names made from a vault's own format settings (`YYYY/MM/YYYY-MM-DD`), never
+    title was meant as a path; with `slash`, a `/` between plain words is replaced by it instead (a title a
+    user typed, `CI/CD pipeline`: the note keeps the `/` in its `title` property), while `..`, `\\` and a
+    leading `/` are refused all the same. Characters Obsidian cannot use in a note name or a link become
+    `-` (`: ` becomes ` - `), leading dots are dropped (they would hide the note), spaces are collapsed, a
+    `.md` ending is dropped, and a long name is cut to 120 characters and MAX_NAME_BYTES bytes of UTF-8
+    (unless `cut` is False: comparing both tells whether a title had to be cut). `allow_folders` accepts
+    `/` between safe parts: for names made from a vault's own format settings (`YYYY/MM/YYYY-MM-DD`), never
     for what a user typed.
     """
     raw = title.strip()
@@ -307,7 +307,9 @@ def safe_note_name(title: str, *, allow_folders: bool = False, cut: bool = True)
     if dots is not None:
         raise UnsafePathError(f"{title!r} would point outside its folder ({dots!r}); refusing")
     if len(parts) > 1 and not allow_folders:
-        raise UnsafePathError(f"{title!r} contains '/'; a title cannot name a folder")
+        if slash is None:
+            raise UnsafePathError(f"{title!r} contains '/'; a title cannot name a folder")
+        parts = [slash.join(parts)]
     clean: list[str] = []
     for part in parts:
         name = _UNSAFE_CHARS.sub("-", " ".join(part.split()).replace(": ", " - "))

@@ -158,7 +158,8 @@ def test_reports_each_repair_with_its_line() -> None:
     assert [str(r) for r in plan.repairs] == [
         "line 2: empty 'title' set to 'PDP placeholder'",  # its H1s are sections: the file name, acronym kept
         "line 3: date: '{{date}}' -> '2025-01-31'",
-        "line 16: '- [ ] Finish the {{title}} reading list' -> '- [ ] Finish the PDP placeholder reading list'",
+        "line 16: '- [ ] Finish the {{title}} reading list'"
+        " -> '- [ ] Finish the PDP placeholder reading list'",
         "set to plan",
         "set to blog, pdp",
         "created set to 2025-01-31 (the date the document states on line 8)",

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import conftest
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given
@@ -31,14 +32,11 @@ TYPES = {
 
 
 def make_vault(tmp_path: Path, files: dict[str, str], types: object = TYPES) -> Path:
-    root = tmp_path / "vault"
-    (root / ".obsidian").mkdir(parents=True)
+    """A vault (conftest's) whose `.obsidian/types.json` declares `types` (None: no such file)."""
+    root = conftest.make_vault(tmp_path / "vault", dict(files))
     if types is not None:
         data = types if isinstance(types, str) else json.dumps({"types": types})
         (root / ".obsidian" / "types.json").write_text(data, encoding="utf-8")
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
     return root
 
 

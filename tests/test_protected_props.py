@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import conftest
 from click.testing import CliRunner, Result
 
 from vaultkit import Vault
@@ -17,15 +18,9 @@ MILESTONE = '---\ntype: milestone\nplan: "[[Growth]]"\nstatus: done\ncompleted: 
 
 
 def make_vault(tmp_path: Path, files: dict[str, str], config: str = "") -> Path:
-    root = tmp_path / "vault"
-    (root / ".obsidian").mkdir(parents=True)
-    if config:
-        (root / ".vaultkit").mkdir()
-        (root / ".vaultkit" / "config.toml").write_text(config, encoding="utf-8")
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    """A vault (conftest's) with `config` as its `.vaultkit/config.toml`."""
+    extra: dict[str, str | bytes] = {".vaultkit/config.toml": config} if config else {}
+    return conftest.make_vault(tmp_path / "vault", {**files, **extra})
 
 
 def run(root: Path, *args: str) -> Result:

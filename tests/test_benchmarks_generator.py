@@ -15,7 +15,7 @@ import pytest
 from benchmarks.cases import Context
 from benchmarks.generate import FRONTMATTER_STYLES, generate_vault
 from benchmarks.run import engine_counts
-from vaultkit.cli.commands import _json_default
+from vaultkit.cli.app import json_default
 from vaultkit.cli.jsonout import dumps
 from vaultkit.markdown._fast.scan import header_lines
 from vaultkit.props.fast import fast_properties
@@ -51,7 +51,7 @@ def test_ground_truth_is_what_vaultkit_counts(tmp_path: Path, frontmatter: str) 
     assert sorted({e["path"] for e in data["errors"]}) == truth["errors"]
     assert sum(t["done"] + t["open"] for t in truth["notes"].values()) > 1000  # task-heavy notes
     context = Context(120, tmp_path / "vault", truth, tmp_path)
-    assert context.check_status(dumps(data, _json_default)) is None  # the benchmark's own check agrees
+    assert context.check_status(dumps(data, json_default)) is None  # the benchmark's own check agrees
 
 
 def test_the_generator_is_deterministic(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_the_status_check_catches_a_wrong_count(tmp_path: Path) -> None:
     truth = json.loads((tmp_path / "truth.json").read_text())
     data = vault_status(Vault(tmp_path / "vault"))
     data["notes"][0]["tasks"]["done"] += 1
-    problem = Context(10, tmp_path / "vault", truth, tmp_path).check_status(dumps(data, _json_default))
+    problem = Context(10, tmp_path / "vault", truth, tmp_path).check_status(dumps(data, json_default))
     assert problem is not None and data["notes"][0]["path"] in problem
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultkit.cli.commands import _json_default
+from vaultkit.cli.app import json_default
 from vaultkit.cli.jsonout import dumps, strict
 
 SCALARS = st.one_of(
@@ -25,7 +25,7 @@ KEYS = st.one_of(st.text(max_size=8), st.sampled_from(["a", "b", "%", "%s", "don
 
 
 def reference(value: Any) -> str:
-    return json.dumps(strict(value), indent=2, ensure_ascii=False, default=_json_default, allow_nan=False)
+    return json.dumps(strict(value), indent=2, ensure_ascii=False, default=json_default, allow_nan=False)
 
 
 def tables(children: st.SearchStrategy[Any]) -> st.SearchStrategy[list[dict[str, Any]]]:
@@ -52,7 +52,7 @@ VALUES = st.recursive(
 @settings(max_examples=100, deadline=None)
 @given(VALUES)
 def test_same_text_as_json_dumps(value: Any) -> None:
-    assert dumps(value, _json_default) == reference(value)
+    assert dumps(value, json_default) == reference(value)
 
 
 def test_a_status_shaped_document() -> None:
@@ -68,8 +68,8 @@ def test_a_status_shaped_document() -> None:
         for i in range(40)
     ]
     data = {"notes": notes, "plans": [], "errors": [{"path": "x", "line": None, "message": "é"}]}
-    assert dumps(data, _json_default) == reference(data)
-    assert dumps({"when": dt.date(2026, 11, 22), "keys": {1: "a"}}, _json_default) == reference(
+    assert dumps(data, json_default) == reference(data)
+    assert dumps({"when": dt.date(2026, 11, 22), "keys": {1: "a"}}, json_default) == reference(
         {"when": dt.date(2026, 11, 22), "keys": {1: "a"}}
     )
 
@@ -80,7 +80,7 @@ def test_dumps_list_is_dumps_of_the_joined_chunks(chunks: list[list[Any]], key: 
     from vaultkit.cli.jsonout import dumps_list
 
     joined = [item for chunk in chunks for item in chunk]
-    assert "".join(dumps_list(key, chunks, default=_json_default)) == reference({key: joined})
+    assert "".join(dumps_list(key, chunks, default=json_default)) == reference({key: joined})
 
 
 def test_dumps_list_of_tables_in_chunks() -> None:
@@ -91,7 +91,7 @@ def test_dumps_list_of_tables_in_chunks() -> None:
         for i in range(9)
     ]
     chunks = [rows[:4], [], rows[4:5], rows[5:]]
-    assert "".join(dumps_list("tasks", chunks, default=_json_default)) == reference({"tasks": rows})
+    assert "".join(dumps_list("tasks", chunks, default=json_default)) == reference({"tasks": rows})
     assert "".join(dumps_list("tasks", [[], []])) == '{\n  "tasks": []\n}'
 
 
@@ -104,10 +104,10 @@ def _strict_loads(text: str) -> Any:
 
 def test_out_of_range_floats_are_strings_in_strict_json() -> None:
     value = {"a": float("inf"), "b": [float("-inf"), float("nan"), 1.5], "c": ({"d": 1e400},)}
-    text = dumps(value, _json_default)
+    text = dumps(value, json_default)
     assert _strict_loads(text) == {"a": ".inf", "b": ["-.inf", ".nan", 1.5], "c": [{"d": ".inf"}]}
     from vaultkit.cli.jsonout import dumps_list
 
     chunks = [[{"x": float("nan")}, {"x": 2.0}], [{"x": float("inf")}]]
-    joined = "".join(dumps_list("items", chunks, _json_default))
+    joined = "".join(dumps_list("items", chunks, json_default))
     assert _strict_loads(joined) == {"items": [{"x": ".nan"}, {"x": 2.0}, {"x": ".inf"}]}

@@ -38,6 +38,7 @@ __all__ = [
     "index_progress",
     "set_no_color",
     "shorten_middle",
+    "show_value",
     "table",
     "table_width",
     "visible",
@@ -311,3 +312,16 @@ def _stderr_is_terminal() -> bool:
     if not _isatty(stream) and not os.environ.get("FORCE_COLOR") and os.environ.get("TTY_COMPATIBLE") != "1":
         return False  # the common case in scripts and tests, decided without importing rich
     return console(err=True).is_terminal
+
+
+def show_value(value: object) -> str:
+    """A property value as a person reads it: lists joined by commas, dates as YYYY-MM-DD."""
+    if isinstance(value, list):
+        return ", ".join(show_value(item) for item in value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)

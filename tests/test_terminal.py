@@ -202,15 +202,40 @@ def test_progress_bar_on_a_terminal_stderr_only(tmp_path: Path) -> None:
 
 def test_index_reports_progress_through_its_hook(tmp_path: Path) -> None:
     from vaultkit import Vault
-    from vaultkit.index.store import reporting_progress
+    from vaultkit.reporting import reporting_progress
 
     generate_vault(tmp_path, 120, seed=5)
-    seen: list[tuple[int, int]] = []
-    with reporting_progress(lambda done, total: seen.append((done, total))):
+    seen: list[tuple[str, int, int]] = []
+    with reporting_progress(lambda label, done, total: seen.append((label, done, total))):
         Vault(tmp_path / "vault").summaries  # noqa: B018 - builds the index
-    total = seen[0][1]
+    total = seen[0][2]
     assert total == 121  # 120 notes and the template
-    assert seen == [(0, total), (50, total), (100, total), (total, total)]
+    label = "indexing notes"
+    assert seen == [(label, 0, total), (label, 50, total), (label, 100, total), (label, total, total)]
+
+
+def test_rollup_and_import_report_progress_through_the_same_hook(tmp_path: Path) -> None:
+    from vaultkit import Vault
+    from vaultkit.importing.apply import import_files
+    from vaultkit.reporting import reporting_progress
+    from vaultkit.rollup.apply import rollup_vault
+
+    generate_vault(tmp_path, 60, seed=5)
+    vault = Vault(tmp_path / "vault")
+    vault.summaries  # noqa: B018 - the index first, reported apart
+    seen: list[tuple[str, int, int]] = []
+    with reporting_progress(lambda label, done, total: seen.append((label, done, total))):
+        rollup_vault(vault)
+    assert seen[0][:2] == ("rolling up notes", 0) and seen[-1][0] == "rolling up notes"
+    assert seen[-1][1] == seen[-1][2] > 0
+    documents = []
+    for index in range(3):
+        documents.append(tmp_path / f"doc{index}.md")
+        documents[-1].write_text(f"# Doc {index}\n\n- [ ] task\n", encoding="utf-8")
+    seen.clear()
+    with reporting_progress(lambda label, done, total: seen.append((label, done, total))):
+        import_files(Vault(tmp_path / "vault"), documents)
+    assert seen == [("importing documents", 0, 3), ("importing documents", 3, 3)]
 
 
 # ------------------------------------------------------------------------------------------ completion

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from vaultkit.cli.output import echo, index_progress, set_no_color
+from vaultkit.cli.output import echo, progress_bar, set_no_color
 
 if TYPE_CHECKING:
     from vaultkit.vault import Vault
@@ -261,7 +261,7 @@ class VaultkitGroup(click.Group):
         from vaultkit.errors import UnsafePathError, VaultError, VaultkitError
 
         try:
-            with index_progress():
+            with progress_bar():
                 return super().invoke(ctx)
         except click.UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":

@@ -35,7 +35,7 @@ __all__ = [
     "console",
     "echo",
     "echo_diff",
-    "index_progress",
+    "progress_bar",
     "set_no_color",
     "shorten_middle",
     "show_value",
@@ -258,31 +258,34 @@ def table(
 
 # ------------------------------------------------------------------------------------------ progress
 
-BAR_MIN = 500  # notes: fewer parse in about a second, and a bar that flashes by is noise
+BAR_MIN = 500  # notes: fewer parse or roll up in about a second, and a bar that flashes by is noise
+#: Runs whose items each take longer get a bar sooner (a document to import is parsed and planned whole).
+BAR_MIN_BY_LABEL = {"importing documents": 20}
 
 
 @contextlib.contextmanager
-def index_progress() -> Iterator[None]:
-    """A progress bar on stderr while the index parses many notes (a cold index, a first rollup), shown
-    only when stderr is a terminal: never in captured output, a log or a pipe. It is drawn only while the
-    parse runs and removed when it ends, so it never mixes with what the command prints."""
+def progress_bar() -> Iterator[None]:
+    """A progress bar on stderr during the long runs the library reports (`vaultkit.reporting`: a cold
+    index, a first rollup writing every managed note, an import of many documents), shown only when
+    stderr is a terminal: never in captured output, a log or a pipe. It is drawn only while that run
+    lasts and removed when it ends, so it never mixes with what the command prints."""
     if not _stderr_is_terminal():
         yield
         return
-    from vaultkit.index.store import reporting_progress
+    from vaultkit.reporting import reporting_progress
 
     bar: Any = None
     task: Any = None
 
-    def report(done: int, total: int) -> None:
+    def report(label: str, done: int, total: int) -> None:
         nonlocal bar, task
-        if total < BAR_MIN:
+        if total < BAR_MIN_BY_LABEL.get(label, BAR_MIN):
             return
         if bar is None:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             bar = Progress(
-                TextColumn("indexing notes"),
+                TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
@@ -292,7 +295,7 @@ def index_progress() -> Iterator[None]:
                 redirect_stderr=False,
             )
             bar.start()
-            task = bar.add_task("index", total=total)
+            task = bar.add_task(label, total=total)
         bar.update(task, completed=done)
         if done >= total:
             bar.stop()

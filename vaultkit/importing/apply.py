@@ -29,6 +29,7 @@ from vaultkit.importing.plan import ImportPlan, ImportSettings, PlannedNote, dec
 from vaultkit.importing.relink import LinkTargets
 from vaultkit.importing.repair import Repair, TemplateContext, repair_encoding, repair_placeholders
 from vaultkit.markdown.patterns import ISO_DATE_RE
+from vaultkit.reporting import reported
 from vaultkit.vault import Vault
 
 __all__ = ["FixResult", "ImportResult", "fix_notes", "import_files", "import_settings"]
@@ -150,7 +151,8 @@ def import_files(
     taken = {p.rsplit("/", 1)[-1].removesuffix(".md").lower() for p in vault.note_paths}
     results: list[ImportResult] = []
     texts: list[tuple[Path, ImportResult, str, list[Repair]]] = []
-    for source in sources:
+    documents = list(sources)
+    for source in reported(documents, len(documents), "importing documents"):
         result = ImportResult(str(source))
         results.append(result)
         try:

@@ -25,8 +25,8 @@ Parsing 10,000 notes takes seconds; reading back what was parsed last time takes
 
 The index answers one path at a time too (`update`), which is what the watcher uses.
 
-A long parse reports how far it got to whoever asked (`reporting_progress`): the library knows no
-terminal, so the CLI supplies the progress bar.
+A long parse reports how far it got through `vaultkit.reporting`: the library knows no terminal, so the
+CLI supplies the progress bar.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,44 +59,12 @@ from vaultkit.index.scan import (
     worker_start,
 )
 from vaultkit.notes.tasks import TaskCounts, TaskStatuses
+from vaultkit.reporting import reported
 
 if TYPE_CHECKING:
     from vaultkit.notes.record import NoteRecord
 
-__all__ = ["INDEX_FILE", "OLD_INDEX_FILE", "NoteIndex", "ParseProgress", "RecordMap", "reporting_progress"]
-
-ParseProgress = Callable[[int, int], None]
-"""Called as `progress(parsed, total)` while notes are parsed: first with 0, last with total."""
-
-# A context variable, not an argument: the parse happens deep inside whatever first asks the vault for a
-# summary, and the caller that wants a bar (the CLI) should not have to know which call that is.
-_PROGRESS: ContextVar[ParseProgress | None] = ContextVar("vaultkit_index_progress", default=None)
-_PROGRESS_EVERY = 50  # notes between two reports: a bar moves smoothly, the loop stays cheap
-
-
-@contextlib.contextmanager
-def reporting_progress(progress: ParseProgress) -> Iterator[None]:
-    """Within this block, every index parse reports to `progress` (see ParseProgress)."""
-    token = _PROGRESS.set(progress)
-    try:
-        yield
-    finally:
-        _PROGRESS.reset(token)
-
-
-def _reported(parsed: Iterable[Any], total: int) -> Iterator[Any]:
-    """`parsed`, passed through as it comes, reported to the current progress callback (if any)."""
-    progress = _PROGRESS.get()
-    if progress is None or not total:
-        yield from parsed
-        return
-    progress(0, total)
-    for done, item in enumerate(parsed, 1):
-        yield item
-        if done % _PROGRESS_EVERY == 0:
-            progress(done, total)
-    progress(total, total)
-
+__all__ = ["INDEX_FILE", "OLD_INDEX_FILE", "NoteIndex", "RecordMap"]
 
 def _log(message: str, *args: object) -> None:
     import logging  # only when there is something to say: a warm run stays lean
@@ -339,7 +306,7 @@ class NoteIndex:
         ]
         wanted = set(paths) if len(paths) != len(stats) or todo else None
         removed = [p for p in stats if p not in wanted] if wanted is not None else []
-        parsed = _reported(self._parse(todo, detail=False), len(todo))
+        parsed = reported(self._parse(todo, detail=False), len(todo), "indexing notes")
         self._apply(parsed, removed)
         if list(self.summaries) != list(paths):  # walk order (sorted), whatever the file's order was
             self.summaries = {p: self.summaries[p] for p in paths}

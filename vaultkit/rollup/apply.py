@@ -31,6 +31,7 @@ from vaultkit.index.rows import MARKER
 from vaultkit.notes.note import Note, decode_note, type_problem
 from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
+from vaultkit.reporting import reported
 from vaultkit.rollup.dashboards import SummaryData, apply_blocks, parse_blocks
 from vaultkit.rollup.model import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
 from vaultkit.rollup.render import RolledNote, first_open_due
@@ -251,7 +252,7 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
         model = build_model(records.values(), vault.resolve_path, settings, today)
         data = _summary_data(model, settings, vault)
         stale = []
-        for path in pending:
+        for path in reported(pending, len(pending), "rolling up notes"):
             if path not in block_paths and not model.changes.get(path):
                 continue  # up to date by its (index-fresh) record: no need to read or parse it
             try:

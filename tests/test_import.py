@@ -156,10 +156,10 @@ def test_reports_each_repair_with_its_line() -> None:
         taken=set(),
     )
     assert [str(r) for r in plan.repairs] == [
-        "line 2: empty 'title' set to 'PDP placeholder'",  # its H1s are sections: the file name, acronym kept
+        "line 2: empty 'title' set to 'Junior, Senior'",  # its H1s are sections: together they name it
         "line 3: date: '{{date}}' -> '2025-01-31'",
         "line 16: '- [ ] Finish the {{title}} reading list'"
-        " -> '- [ ] Finish the PDP placeholder reading list'",
+        " -> '- [ ] Finish the Junior, Senior reading list'",
         "set to plan",
         "set to blog, pdp",
         "created set to 2025-01-31 (the date the document states on line 8)",
@@ -209,7 +209,7 @@ def test_sample_properties() -> None:
     )
     pdp = Note.parse(by_name["pdp-junior-mid-senior.md"].text)
     assert dict(pdp.properties) == {
-        "title": "PDP junior mid senior",  # three H1 sections (Junior, Mid-Level, Senior): none names it
+        "title": "Junior, Mid-Level, Senior",  # three H1 sections: together they name it
         "date": dt.date(2025, 1, 31),
         "tags": ["blog", "pdp"],
         "status": "draft",
@@ -232,7 +232,7 @@ def test_sample_properties() -> None:
     [
         ("# Data Engineer Ladder\ntext\n", "x", "Data Engineer Ladder"),
         ("\n## 🔹 **12-Month** Plan\n### a\n## b\n", "x", "12-Month Plan"),  # opens the document
-        ("intro\n# Junior\n# Senior\n", "pdp-junior-mid-senior", "PDP junior mid senior"),  # H1 sections
+        ("intro\n# Junior\n# Senior\n", "pdp-junior-mid-senior", "Junior, Senior"),  # H1 sections
         ("intro\n## Only [[Link|one]]\n### x\n", "x", "Only one"),  # the only H2
         ("no headings\n", "2025-01-31", "2025-01-31"),
         ("#### Deep\n", "my_plan", "My plan"),
@@ -327,7 +327,7 @@ def test_overwrite_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Plans/Platform Engineer Career Ladder.md already exists; not overwritten" in result.stderr
     after = files(vault)
-    assert after.pop("Plans/PDP placeholder.md")  # the other document still came in
+    assert after.pop("Plans/Junior, Senior.md")  # the other document still came in
     assert after == before
 
 
@@ -422,7 +422,7 @@ def test_type_option_and_usage_errors(tmp_path: Path) -> None:
     assert run("import", "--vault", str(vault)).exit_code == 2
     result = run("import", str(doc), "--type", "ladder", "--vault", str(vault))
     assert result.exit_code == 0
-    assert Note.load(vault / "Plans" / "PDP placeholder.md").properties["tags"] == [
+    assert Note.load(vault / "Plans" / "Junior, Senior.md").properties["tags"] == [
         "blog",
         "pdp",
         "career-ladder",

@@ -155,7 +155,7 @@ def test_kept_status_and_created_and_h1_sections_title() -> None:
     plan = plan_import(text, "pdp-levels.md", when=WHEN, taken=set())
     props = Note.parse(plan.notes[0].text).properties
     assert (plan.notes[0].path, props["status"], props["created"]) == (
-        "Plans/PDP levels.md",
+        "Plans/Junior, Senior.md",
         "active",
         dt.date(2024, 1, 2),
     )
@@ -163,7 +163,7 @@ def test_kept_status_and_created_and_h1_sections_title() -> None:
         text.replace("x\n", "- [ ] x\n"), "pdp-levels.md", when=WHEN, split_level=1, taken=set()
     )
     assert [n.path for n in split.notes] == [
-        "Plans/PDP levels.md",
+        "Plans/Junior, Senior.md",
         "Milestones/Junior.md",
     ]  # two H1 sections: neither is the title heading
 
@@ -277,7 +277,7 @@ def test_sample_ladder_tasks_and_split() -> None:
 def test_sample_pdp_title_and_created() -> None:
     path = sample("pdp-junior-mid-senior.md")
     plan = plan_import(path.read_text(encoding="utf-8"), path.name, when=WHEN, taken=set())
-    assert plan.notes[0].path == "Plans/PDP junior mid senior.md"
+    assert plan.notes[0].path == "Plans/Junior, Mid-Level, Senior.md"
     assert "created set to 2025-01-31 (the date the document states on line 8)" in [
         r.message for r in plan.repairs
     ]

@@ -171,6 +171,10 @@ ACRONYMS = frozenset(
 )
 
 
+#: The most H1 sections whose names together make a title (more read as a list, not a name).
+MAX_SECTION_TITLES = 4
+
+
 def _title_from_name(stem: str) -> str:
     if ISO_DATE_RE.fullmatch(stem):
         return stem
@@ -194,15 +198,20 @@ def _title_heading(headings: tuple[Heading, ...], body: str, first_line: int) ->
 def infer_title(body: str, stem: str, first_line: int = 1) -> tuple[str, Heading | None]:
     """(title, the title heading or None).
 
-    The title is the document's H1 where it has one that is a title: the only H1, or one that opens the
-    document; else its first H2 when that opens the document or is the only H2; else the file name `stem`,
-    with acronyms in capitals (`pdp-junior-mid-senior` → `PDP junior mid senior`). Of a document with three
-    H1 sections (`# Junior`, `# Mid-Level`, `# Senior`) each H1 is a section, and none names the document.
+    The title comes from the document's headings where it has any, never from a prettified file name when a
+    heading can say it: its H1 where that is a title (the only H1, or one that opens the document); the H1s
+    together where they are sections (`# Junior`, `# Mid-Level`, `# Senior` give *Junior, Mid-Level,
+    Senior*: calling a junior-to-senior plan *Junior* would mislabel it); else its first H2 when that opens
+    the document or is the only H2; else the file name `stem`, with acronyms in capitals. The title heading
+    (kept in the plan when it is split) is the heading the title came from, when there is one.
     """
     headings = scan(body, first_line).headings
     heading = _title_heading(headings, body, first_line)
     if heading is not None:
         return clean_heading(heading.text), heading
+    sections = [clean_heading(h.text) for h in headings if h.level == 1 and clean_heading(h.text)]
+    if 1 < len(sections) <= MAX_SECTION_TITLES:
+        return ", ".join(sections), None
     return _title_from_name(stem), None
 
 

@@ -35,17 +35,37 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+def _not_watchdogs_shutdown_race(record: logging.LogRecord) -> bool:
+    """watchdog 7 logs an error when its inotify thread is asked for events while stopping: a race inside
+    watchdog at every stop, harmless, and no news to the user."""
+    return "called when the thread is inactive" not in record.getMessage()
+
+
 def configure_logging(level: int, log_format: str) -> logging.Handler:
-    """A stderr handler on the `vaultkit` logger; returned so that the caller can remove it."""
+    """A stderr handler on the `vaultkit` logger, and for watchdog's warnings (so that a service's JSON
+    lines stay JSON); returned so that the caller can remove it."""
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
+    handler.addFilter(_not_watchdogs_shutdown_race)
     logger = logging.getLogger("vaultkit")
     logger.addHandler(handler)
     logger.setLevel(level)
+    watchdog = logging.getLogger("watchdog")
+    watchdog.addHandler(handler)
+    watchdog.setLevel(max(level, logging.WARNING))
+    watchdog.propagate = False
     return handler
+
+
+def remove_logging(handler: logging.Handler) -> None:
+    """Undo `configure_logging` (the CLI run in a test, or twice in one process)."""
+    logging.getLogger("vaultkit").removeHandler(handler)
+    watchdog = logging.getLogger("watchdog")
+    watchdog.removeHandler(handler)
+    watchdog.propagate = True
 
 
 @main.command(
@@ -118,7 +138,7 @@ def watch(
             return
         _run_until_signalled(watcher)
     finally:
-        logging.getLogger("vaultkit").removeHandler(handler)
+        remove_logging(handler)
 
 
 def _run_until_signalled(watcher: Any) -> None:

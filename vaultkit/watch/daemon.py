@@ -145,9 +145,9 @@ class Watcher:
             self.vault = Vault(self.root)
         self._start_observer()
         report = rollup_vault(self.vault)
-        self.rounds += 1
         self._after_rollup(report)
         _ = self.vault.summaries  # the index as of now: what the first change is described against
+        self.rounds += 1
         _log_report(f"watching {self.root}", report)
 
     def _step(self) -> None:

@@ -391,6 +391,25 @@ def test_rename_move_and_delete(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(60)
+def test_a_moved_plan_keeps_its_milestones_a_renamed_one_loses_them(tmp_path: Path) -> None:
+    """A move into a folder made a moment before is reported by watchdog as a delete some 0.5 s later
+    (it waits for the other half of the move): the vault is right once that has come."""
+    vault = pdp_vault(tmp_path)
+    with running(vault):
+        (vault / "Archive").mkdir()
+        (vault / "Plans/Senior PDP.md").rename(vault / "Archive/Senior PDP.md")  # [[Senior PDP]] resolves
+        (vault / "Milestones/Kafka.md").write_text(MILESTONE + "- [x] moved\n", "utf-8")
+        wait_for(lambda: props(vault, "Archive/Senior PDP.md").get("tasks_total") == 4, what="the move")
+        assert props(vault, "Archive/Senior PDP.md")["milestones_total"] == 1
+        wait_for(lambda: up_to_date(vault), what="the rollup")
+        (vault / "Archive/Senior PDP.md").rename(vault / "Archive/Staff PDP.md")  # it no longer does
+        wait_for(lambda: "[[Staff PDP]]" in read(vault, "Home.md"), what="the renamed plan")
+        wait_for(lambda: props(vault, "Archive/Staff PDP.md").get("milestones_total") == 0, what="its count")
+        wait_for(lambda: up_to_date(vault), what="the rollup")
+        assert "[[Senior PDP]]" not in read(vault, "Home.md")
+
+
+@pytest.mark.timeout(60)
 def test_an_editors_atomic_save_counts(tmp_path: Path) -> None:
     vault = pdp_vault(tmp_path)
     with running(vault):

@@ -517,6 +517,28 @@ def test_a_failing_round_is_logged_and_the_daemon_goes_on(
 
 
 @pytest.mark.timeout(60)
+def test_a_path_that_cannot_be_followed_makes_a_rescan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    vault = pdp_vault(tmp_path)
+    real = Vault.apply_change
+    failures = [PermissionError(13, "Permission denied")]
+
+    def flaky(self: Vault, change: Change) -> list[str]:
+        if failures:
+            raise failures.pop()
+        return real(self, change)
+
+    monkeypatch.setattr(Vault, "apply_change", flaky)
+    with running(vault):
+        tick(vault, "Milestones/Kafka.md", "read the book")
+        wait_for(lambda: props(vault, "Plans/Senior PDP.md")["tasks_done"] == 2, what="the rescan")
+        wait_for(lambda: up_to_date(vault), what="the rollup")
+    assert not failures
+    assert any("Permission denied; rescanning the vault" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.timeout(60)
 def test_too_many_events_at_once_make_a_rescan(tmp_path: Path) -> None:
     vault = pdp_vault(tmp_path)
     with running(vault, daemon.WatchSettings(debounce=0.2, quiet=0.0, idle_check=0.2, max_events=3)):

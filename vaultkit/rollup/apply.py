@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from vaultkit.diffs import unified_diff
 from vaultkit.errors import ConflictError, NoteError, Problem, UnsafePathError
 from vaultkit.fileio import read_bytes, refuse_read_only, remove_stale_temp_files
 from vaultkit.index.rows import MARKER
+from vaultkit.index.scan import content_hash
 from vaultkit.notes.note import Note, decode_note, type_problem
 from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
@@ -35,7 +36,7 @@ from vaultkit.reporting import reported
 from vaultkit.rollup.dashboards import SummaryData, apply_blocks, parse_blocks
 from vaultkit.rollup.model import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
 from vaultkit.rollup.render import RolledNote, first_open_due
-from vaultkit.vault import Vault
+from vaultkit.vault import Change, Vault
 
 if TYPE_CHECKING:
     from vaultkit.index.rows import NoteSummary
@@ -92,6 +93,10 @@ class RollupReport:
     skipped: list[Skipped] = field(default_factory=list)
     diff: str = ""
     dry_run: bool = False
+    held: list[str] = field(default_factory=list)
+    """Notes in `hold` that are out of date: computed, not written (a later run writes them)."""
+    written: dict[str, bytes] = field(default_factory=dict)
+    """The content hash of every note this run wrote, by path: how a watcher knows its own writes."""
 
     @property
     def problems(self) -> bool:
@@ -228,14 +233,27 @@ def load_settings(vault: Vault) -> RollupSettings:
 # ---------------------------------------------------------------------------------------------- running
 
 
-def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None = None) -> RollupReport:
+def rollup_vault(
+    vault: Vault,
+    *,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    hold: Collection[str] = (),
+    following: bool = False,
+) -> RollupReport:
     """Roll up every managed note of `vault`; with `dry_run`, compute the diff and write nothing.
 
     `today` is the date written to `completed` by status automation (default: the local date).
+
+    `hold` names notes not to write this time (a watcher's notes that the user is editing): they count as
+    they read now, so plans and dashboards are right at once, but their own properties and blocks wait;
+    those that are out of date are listed in `report.held`. `following` is for a caller that keeps `vault`
+    current itself (the watcher): the notes written are followed one path at a time instead of walking the
+    vault again, and the sweep for stale temp files (a walk too) is left to the caller's first run.
     """
     today = today if today is not None else dt.date.today()
     settings = load_settings(vault)
-    if not dry_run:
+    if not dry_run and not following:
         remove_stale_temp_files(vault.root)
     records: dict[str, KnownNote] = {
         path: IndexedNote(summary, vault) for path, summary in vault.summaries.items()
@@ -255,8 +273,9 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
         for path in reported(pending, len(pending), "rolling up notes"):
             if path not in block_paths and not model.changes.get(path):
                 continue  # up to date by its (index-fresh) record: no need to read or parse it
+            held = path in hold and not dry_run
             try:
-                result = _roll_note(vault, path, records, model, data, dry_run)
+                result = _roll_note(vault, path, records, model, data, dry_run or held)
             except (NoteError, UnsafePathError, OSError) as exc:  # one note never stops the others
                 result = Skipped(path, _reason(exc))
             if isinstance(result, Skipped):
@@ -265,7 +284,13 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
                 stale.append(path)
             else:
                 block_notes.update(dict.fromkeys((path, line, msg) for line, msg in result.problems))
+            if held:
+                if isinstance(result, _Rolled) and result.change is not None and path not in report.held:
+                    report.held.append(path)
+                continue
             if isinstance(result, _Rolled) and result.change is not None:
+                if not dry_run:
+                    report.written[path] = content_hash(result.after.encode("utf-8"))
                 _merge(outcomes, result.change, dry_run)
                 if dry_run:  # the diff is printed: a real run keeps no text (10,000 notes, hundreds of MB)
                     previews[path] = (previews[path][0] if path in previews else result.before, result.after)
@@ -286,10 +311,13 @@ def rollup_vault(vault: Vault, *, dry_run: bool = False, today: dt.date | None =
     report.skipped += [Skipped(path, f"line {line}: {message}") for path, line, message in block_notes]
     report.skipped.sort(key=lambda skip: skip.path)
     report.changed = [outcomes[path] for path in sorted(outcomes)]
-    done = set(outcomes) | {skip.path for skip in report.skipped}
+    done = set(outcomes) | {skip.path for skip in report.skipped} | set(report.held)
     report.unchanged = sum(1 for path in candidates if path not in done)
     if dry_run:
         report.diff = "".join(unified_diff(path, *previews[path]) for path in sorted(previews))
+    elif report.changed and following:
+        for change in report.changed:
+            vault.apply_change(Change("changed", change.path))
     elif report.changed:
         # The index takes in what was just written, so the next command (a second rollup, `status`)
         # finds every note as the index knows it and writes nothing: a run that changes nothing writes

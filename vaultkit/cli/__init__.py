@@ -2,5 +2,8 @@
 imports click."""
 
 from vaultkit.cli.commands import main
+from vaultkit.cli.service import service
+
+main.add_command(service)
 
 __all__ = ["main"]

@@ -447,3 +447,20 @@ def test_vaultkit_program_is_absolute() -> None:
     program = vaultkit_program()
     assert Path(program[0]).is_absolute()
     assert program[1:] in ((), ("-m", "vaultkit"))
+
+
+def test_the_guide_covers_running_ignoring_safety_and_latency() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "watch.md").read_text(encoding="utf-8")
+    for phrase in [
+        *(f"`{folder}/`" for folder in (".obsidian", ".trash", ".git", ".vaultkit")),
+        *("`*.swp`", "`*~`", "`.#*`", "`*.tmp`", "`4913`", "`*.sync-conflict-*`"),
+        "--once",
+        "--log-format json",
+        "--quiet-period",
+        "systemctl --user daemon-reload",
+        "systemctl --user enable --now vaultkit-watch-<slug>.service",
+        "launchctl bootstrap gui/$UID ~/Library/LaunchAgents/io.vaultkit.watch.<slug>.plist",
+        "vaultkit service install --print",
+        "## Latency",
+    ]:
+        assert phrase in text, f"docs/watch.md should explain {phrase!r}"

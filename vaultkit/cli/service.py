@@ -55,8 +55,12 @@ def _commands(title: str, commands: tuple[str, ...]) -> None:
 
 @click.group(name="service")
 def service() -> None:
-    """Run `vaultkit watch` for a vault as a user service: a systemd user unit (Linux) or a launchd agent
-    (macOS), one per vault, logging JSON lines. See docs/watch.md."""
+    """Run the watcher for a vault as a user service (systemd or launchd).
+
+    `install` writes a systemd user unit or a launchd agent that runs `vaultkit watch --vault VAULT
+    --log-format json`, one per vault; `status` says whether it runs; `uninstall` removes it. See
+    docs/watch.md.
+    """
 
 
 @service.command(
@@ -70,7 +74,7 @@ Examples:
 @_print_option
 @click.option("--force", is_flag=True, help="Replace a different service file already at that path.")
 def install(vault_path: str | None, show: bool, force: bool) -> None:
-    """Write the service file that runs the watcher for this vault, and print the commands that start it.
+    """Write the vault's service file and print the commands that start it.
 
     An identical file is left as it is. A different one (the user's own, or written for other settings)
     is replaced only with --force. The service runs `vaultkit watch --vault VAULT --log-format json` and
@@ -81,7 +85,7 @@ def install(vault_path: str | None, show: bool, force: bool) -> None:
     unit = _service_file(vault_path)
     if show:
         echo(f"would write {unit.path}", err=True)
-        click.echo(unit.text, nl=False)
+        echo(unit.text, nl=False)
         return
     existed = unit.path.exists()
     if not install_service(unit, force=force):
@@ -104,7 +108,7 @@ Examples:
 @vault_option
 @_print_option
 def uninstall(vault_path: str | None, show: bool) -> None:
-    """Remove the vault's service file, if vaultkit wrote it, and print the commands that stop the service.
+    """Remove the vault's service file if vaultkit wrote it, and print how to stop it.
 
     A file at that path without vaultkit's marker line is the user's own: it is left alone (exit 1).
     """
@@ -121,7 +125,7 @@ def uninstall(vault_path: str | None, show: bool) -> None:
         if not is_ours(text):
             raise ServiceError(f"{unit.path} was not written by vaultkit (no marker line); left alone")
         echo(f"would remove {unit.path}", err=True)
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     if not uninstall_service(unit):
         echo(f"not installed: no {unit.path}")
@@ -140,7 +144,7 @@ Examples:
 @vault_option
 @json_option
 def status(vault_path: str | None, as_json: bool) -> None:
-    """Say whether the vault's service is installed and running, and show its last log lines.
+    """Whether the vault's service is installed and running, and its last log lines.
 
     Where the service manager cannot be asked (systemctl or launchctl missing, no user session as in a
     container or CI), it says so instead of failing.

@@ -1,7 +1,8 @@
 """The `vaultkit` command with every subcommand registered: the one place the CLI is assembled.
 
 The group and its plumbing live in `vaultkit.cli.app`; each subcommand lives in the module named for what
-it does (`status`, `properties`, `check`, `scaffold`, `rollup`, `importing`, `watch`, `completion`), defined
+it does (`status`, `properties`, `check`, `scaffold`, `rollup`, `importing`, `watch`,
+`service`, `completion`), defined
 there without the group and added here, so no command module imports another and none imports this one.
 """
 
@@ -14,10 +15,13 @@ from vaultkit.cli.importing import fix, import_
 from vaultkit.cli.properties import set_, unset
 from vaultkit.cli.rollup import rollup
 from vaultkit.cli.scaffold import init, new
+from vaultkit.cli.service import service
 from vaultkit.cli.status import show, status, tasks
 from vaultkit.cli.watch import watch
 
 __all__ = ["main"]
 
-for _command in (status, tasks, show, set_, unset, check, init, new, rollup, import_, fix, watch, completion):
+for _command in (
+    status, tasks, show, set_, unset, check, init, new, rollup, import_, fix, watch, service, completion
+):
     main.add_command(_command)

@@ -1,6 +1,7 @@
-"""`vaultkit watch`: a daemon that keeps rollups current while the user edits. The only package that
-imports watchdog.
+"""`vaultkit watch`: a daemon that keeps rollups current while the user edits, and the service units
+that run it. The only package that imports watchdog.
 
 `filters` says which paths are not the vault's notes, `debounce` when a path has settled, `lock` makes one
-daemon per vault, and `daemon` runs the loop.
+daemon per vault, `daemon` runs the loop; `service` renders a systemd user unit or a launchd agent, and
+`install` writes, removes and inspects them.
 """

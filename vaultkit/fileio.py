@@ -35,6 +35,7 @@ __all__ = [
     "atomic_write",
     "ensure_inside",
     "inside_vault",
+    "pid_running",
     "read_bytes",
     "read_regular",
     "refuse_read_only",
@@ -265,17 +266,19 @@ def _is_stale_temp(entry: os.DirEntry[str], now: float) -> bool:
     age = now - entry.stat(follow_symlinks=False).st_mtime
     if age > STALE_TEMP_AGE:
         return True
-    return ours is not None and age > _DEAD_WRITER_GRACE and not _running(int(ours.group(1), 16))
+    return ours is not None and age > _DEAD_WRITER_GRACE and not pid_running(int(ours.group(1), 16))
 
 
-def _running(pid: int) -> bool:
+def pid_running(pid: int) -> bool:
+    """Whether a process with this pid runs on this machine (another user's counts; a number larger than
+    any pid does not): whose temp file or lock may still be in use."""
     if pid <= 0:
         return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OverflowError:  # larger than any pid: no writer of ours
+    except OverflowError:  # larger than any pid
         return False
     except PermissionError:  # another user's process
         return True

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from vaultkit.errors import VaultError, VaultkitError
+from vaultkit.fileio import pid_running
 
 __all__ = ["LOCK_PATH", "WatchLock", "WatchLockedError"]
 
@@ -129,14 +130,8 @@ class WatchLock:
 def _alive(pid: int) -> bool:
     """Whether `pid` runs (this process counts: a second daemon in the same process is refused too), and,
     where /proc tells, runs vaultkit rather than a program that was given a dead daemon's pid."""
-    if pid <= 0:
+    if not pid_running(pid):
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError) as exc:
-        return isinstance(exc, PermissionError)
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:

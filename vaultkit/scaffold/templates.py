@@ -221,10 +221,10 @@ MAX_NAME_CHARS = 120
 
 # A file name holds at most 255 bytes on the common file systems (ext4, APFS, btrfs count UTF-8 bytes, so
 # 85 CJK characters are already too many). A note's name must leave room for what vaultkit adds to it:
-# `.md`, a ` 2`-style number that makes an imported name unique, and the temporary name `atomic_write`
-# gives the note while writing it (`.NAME.md.XXXXXXXX.vaultkit-tmp`, 23 bytes more). 200 leaves all that
-# and some slack; a name cut shorter than its title is still a good name, a name one byte too long is an
-# error the user cannot fix by retrying.
+# `.md` and a ` 2`-style number that makes an imported name unique (`atomic_write`'s temporary name is
+# short and does not grow with the note's). 200 leaves that and room for a sync tool's conflict suffix
+# (` (conflicted copy 2026-12-03)`); a name cut shorter than its title is still a good name, a name one
+# byte too long is an error the user cannot fix by retrying.
 MAX_NAME_BYTES = 200
 
 _ZWJ = "\u200d"

@@ -35,6 +35,7 @@ __all__ = [
     "atomic_write",
     "ensure_inside",
     "inside_vault",
+    "not_a_file",
     "pid_running",
     "read_bytes",
     "read_regular",
@@ -71,6 +72,14 @@ another machine, a pid that does not run here may be a write in progress there."
 _READ_ONLY = "read-only (no write permission for its owner); make it writable to let vaultkit update it"
 
 
+def not_a_file(mode: int, what: str = "a file") -> str | None:
+    """Why a file of this `st_mode` is not read (a folder, a FIFO, a device, a socket), or None for a
+    regular file. Every reader of vaultkit's asks this of an fstat before it reads a byte."""
+    if stat.S_ISDIR(mode):
+        return f"is a folder, not {what}"
+    return next((reason for test, reason in _KINDS if test(mode)), None)
+
+
 def read_regular(path: Path, limit: int | None = None, what: str = "a file") -> bytes:
     """The bytes of the regular file at `path`, never more than `limit`.
 
@@ -89,11 +98,9 @@ def read_regular(path: Path, limit: int | None = None, what: str = "a file") -> 
         raise NoteError(str(exc.strerror or exc), path) from exc
     try:
         mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise NoteError(f"is a folder, not {what}", path)
-        for test, reason in _KINDS:
-            if test(mode):
-                raise NoteError(reason, path)
+        reason = not_a_file(mode, what)
+        if reason is not None:
+            raise NoteError(reason, path)
         chunks: list[bytes] = []
         size = 0
         cap = limit + 1 if limit is not None else None

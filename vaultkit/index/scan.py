@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vaultkit.fileio import OUTSIDE, inside_vault
+from vaultkit.fileio import OUTSIDE, inside_vault, not_a_file
 from vaultkit.index.rows import FLAG_RECHECK, Detail, SummaryParts, full_parts, summary_parts
 from vaultkit.markdown.scanner import current_engine
 from vaultkit.notes.tasks import TaskStatuses
@@ -101,8 +101,8 @@ def _read(abspath: str) -> tuple[bytes | None, str | None, int, int]:
     One open, one fstat, one read: the stat belongs to the bytes read, and no Path object is built (10,000
     of them cost more than reading the files).
     """
-    try:
-        fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:  # without blocking: a FIFO put where a note was must not hang the run (see `fileio.not_a_file`)
+        fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None, "no such file", -1, -1
     except IsADirectoryError:
@@ -111,6 +111,9 @@ def _read(abspath: str) -> tuple[bytes | None, str | None, int, int]:
         return None, str(exc.strerror or exc), -1, -1
     try:
         stat = os.fstat(fd)
+        refused = not_a_file(stat.st_mode, "a note")
+        if refused is not None:
+            return None, refused, -1, -1
         data = os.read(fd, stat.st_size + 1)  # a regular file reads short only at its end
         if len(data) > stat.st_size:  # it grew since fstat: read on to the end
             chunks = [data]

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_import import make_vault, run
 
-from vaultkit.cli.commands import main
 from vaultkit.errors import NoteError
 from vaultkit.importing.foreign import convert_frontmatter
 from vaultkit.importing.plan import plan_import
@@ -34,16 +33,6 @@ EXPECTED = Path(__file__).parent / "fixtures" / "import" / "expected" / "frontma
 DOCS = sorted(FIXTURES.glob("*.md"))
 WHEN = dt.datetime(2025, 1, 31, 9, 30)
 UPDATE = os.environ.get("VAULTKIT_UPDATE_GOLDEN") == "1"
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def make_vault(tmp_path: Path) -> Path:
-    vault = tmp_path / "vault"
-    (vault / ".obsidian").mkdir(parents=True)
-    return vault
 
 
 def notes_in(root: Path) -> dict[str, bytes]:

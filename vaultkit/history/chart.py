@@ -309,12 +309,14 @@ def burnup_svg(
     total = _step_path(frame, ordered, hold, "total")
     parts.append(f'<path d="{_path(total)}" fill="none" stroke="{TOTAL}" stroke-width="2"/>')
     parts.append(f'<path d="{_path(done)}" fill="none" stroke="{DONE}" stroke-width="2"/>')
+    for line, colour in ((total, TOTAL), (done, DONE)):  # where each line stands now; a lone point shows too
+        parts.append(f'<circle cx="{num(line[-1][0])}" cy="{num(line[-1][1])}" r="3" fill="{colour}"/>')
     marks = _milestones(frame, milestones, ordered, end)
     parts.extend(marks)
     shown = {"done", "total"}
     if any(part.startswith("<line") for part in marks):
         shown.add("milestone due")
-    if any(part.startswith("<circle") for part in marks):
+    if any(part.startswith("<circle") for part in marks):  # marks holds only milestone elements
         shown.add("milestone completed")
     if start <= today <= end:
         shown.add("today")

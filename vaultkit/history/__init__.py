@@ -1,0 +1,1 @@
+"""Progress over time: the history of plans' done/total, and the charts and sparklines drawn from it."""

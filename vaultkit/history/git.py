@@ -138,6 +138,6 @@ class GitHistory:
 def open_git(root: Path | str, timeout: float = GIT_TIMEOUT) -> GitHistory:
     """The git repository the vault at `root` is in (at its root or a parent folder); VaultError when there
     is none, or git is not installed."""
-    root = Path(root)
+    root = Path(root).resolve()
     out = _git(root, "rev-parse", "--is-shallow-repository", timeout=timeout).decode("ascii").split()
     return GitHistory(root, shallow=out[:1] == ["true"], timeout=timeout)

@@ -90,11 +90,12 @@ def test_compaction_keeps_the_last_of_each_day_and_shrinks_the_file(tmp_path: Pa
 
 
 def test_record_compacts_once_extra_lines_pass_the_threshold(tmp_path: Path) -> None:
-    for done in range(8):
-        record(tmp_path, [Point(D1, PLAN, "plan", done, 10)], compact_min=5)
-    # Compacted when 7 lines were one too many beyond the single (note, day), then appended twice more.
-    assert [line["done"] for line in lines(tmp_path)] == [6, 7]
-    assert load_history(tmp_path).series(PLAN)[-1].done == 7
+    for done in range(12):
+        record(tmp_path, [Point(D1, PLAN, "plan", done, 20)], compact_min=5)
+    # Looked at on the 5th line (4 extra: kept) and the 10th (9 extra > 5: compacted to the last), then
+    # appended twice more.
+    assert [line["done"] for line in lines(tmp_path)] == [9, 10, 11]
+    assert load_history(tmp_path).series(PLAN)[-1].done == 11
 
 
 def test_a_torn_last_line_is_skipped_reported_and_does_not_glue_onto_the_next_append(tmp_path: Path) -> None:
@@ -304,3 +305,21 @@ def test_a_rollup_with_a_history_that_is_a_folder_succeeds_with_a_warning(tmp_pa
     assert report.warnings == [
         ".vaultkit/history.jsonl: progress not recorded: is a folder, not a history file"
     ]
+
+
+def test_a_point_is_compared_with_the_last_valid_line_of_its_note(tmp_path: Path) -> None:
+    record(tmp_path, [Point(D1, PLAN, "plan", 1, 4)])
+    with (tmp_path / HISTORY_PATH).open("ab") as handle:  # JSON, but not a point: done above total
+        handle.write(b'{"day": "2026-12-02", "path": "Plans/Senior PDP.md", "type": "plan", "done": 7, ')
+        handle.write(b'"total": 4}\n')
+    assert record(tmp_path, [Point(D2, PLAN, "plan", 1, 4)]) == 0
+    assert record(tmp_path, [Point(D2, PLAN, "plan", 7, 8)]) == 1
+
+
+def test_a_line_appended_by_another_process_is_seen(tmp_path: Path) -> None:
+    record(tmp_path, [Point(D1, PLAN, "plan", 1, 4)])  # remembered in this process
+    with (tmp_path / HISTORY_PATH).open("ab") as handle:
+        handle.write(Point(D2, PLAN, "plan", 2, 4).line())
+    assert record(tmp_path, [Point(D2, PLAN, "plan", 2, 4)]) == 0
+    assert record(tmp_path, [Point(D2, PLAN, "plan", 1, 4)]) == 1
+    assert [line["done"] for line in lines(tmp_path)] == [1, 2, 1]

@@ -33,11 +33,13 @@ DERIVED_KEYS = ("tasks_done", "tasks_total", "progress", "milestones_done", "mil
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file and its bytes, vaultkit's index cache (`.vaultkit/cache/`) left out."""
+    """Every file and its bytes, vaultkit's own state left out: the index cache (`.vaultkit/cache/`) and
+    the progress history (`.vaultkit/history.jsonl`, tested in test_history.py)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.relative_to(root).as_posix().startswith(".vaultkit/cache/")
+        if p.is_file()
+        and not p.relative_to(root).as_posix().startswith((".vaultkit/cache/", ".vaultkit/history.jsonl"))
     }
 
 

@@ -1,8 +1,8 @@
 """The `vaultkit` command with every subcommand registered: the one place the CLI is assembled.
 
 The group and its plumbing live in `vaultkit.cli.app`; each subcommand lives in the module named for what
-it does (`status`, `properties`, `check`, `scaffold`, `rollup`, `importing`, `watch`,
-`service`, `completion`), defined
+it does (`status`, `properties`, `check`, `scaffold`, `rollup`, `history`, `importing`,
+`watch`, `service`, `completion`), defined
 there without the group and added here, so no command module imports another and none imports this one.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from vaultkit.cli.app import main
 from vaultkit.cli.check import check
 from vaultkit.cli.completion import completion
+from vaultkit.cli.history import history
 from vaultkit.cli.importing import fix, import_
 from vaultkit.cli.properties import set_, unset
 from vaultkit.cli.rollup import rollup
@@ -22,6 +23,7 @@ from vaultkit.cli.watch import watch
 __all__ = ["main"]
 
 for _command in (
-    status, tasks, show, set_, unset, check, init, new, rollup, import_, fix, watch, service, completion
+    status, tasks, show, set_, unset, check, init, new, rollup, import_, fix, watch, service, completion,
+    history,
 ):
     main.add_command(_command)

@@ -1,1 +1,2 @@
-"""Progress over time: the history of plans' done/total, and the charts and sparklines drawn from it."""
+"""Progress over time: the history of every plan's and milestone's done/total, and the charts and sparklines
+drawn from it (pure renderers: `chart`, `sparkline`, `skills`)."""

@@ -34,6 +34,7 @@ from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
 from vaultkit.reporting import reported
 from vaultkit.rollup.dashboards import SummaryData, apply_blocks, parse_blocks
+from vaultkit.rollup.history import record_progress
 from vaultkit.rollup.model import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
 from vaultkit.rollup.render import RolledNote, first_open_due
 from vaultkit.vault import Change, Vault
@@ -97,6 +98,10 @@ class RollupReport:
     """Notes in `hold` that are out of date: computed, not written (a later run writes them)."""
     written: dict[str, bytes] = field(default_factory=dict)
     """The content hash of every note this run wrote, by path: how a watcher knows its own writes."""
+    recorded: int = 0
+    """Points this run appended to the progress history (`vaultkit.history`): notes whose counts changed."""
+    warnings: list[str] = field(default_factory=list)
+    """What went wrong beside the notes (a history that cannot be written): said, never a failure."""
 
     @property
     def problems(self) -> bool:
@@ -108,7 +113,7 @@ class RollupReport:
             "changed": [change.as_dict() for change in self.changed],
             "unchanged": self.unchanged,
             "skipped": [skip.as_dict() for skip in self.skipped],
-        }
+        } | ({"warnings": list(self.warnings)} if self.warnings else {})
 
     def render(self, *, templates: bool = True) -> str:
         """Human output: one line per changed note saying why, then a total, then what was skipped.
@@ -133,6 +138,7 @@ class RollupReport:
         if left and templates:
             count = len(left)
             lines.append(f"{count} {'template' if count == 1 else 'templates'} left alone (never rolled up)")
+        lines += [f"warning: {warning}" for warning in self.warnings]
         return "\n".join(lines)
 
 
@@ -324,6 +330,9 @@ def rollup_vault(
         # nothing, the index included.
         vault.index.follow([change.path for change in report.changed], [])
         vault.refresh()
+    if not dry_run:  # the day's progress, appended only where it changed: an idle run writes nothing
+        report.recorded, warning = record_progress(vault, model, today)
+        report.warnings += [warning] if warning else []
     return report
 
 

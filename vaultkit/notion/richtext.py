@@ -19,6 +19,7 @@ of a text has one item list.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -56,6 +57,7 @@ _LINK_SCHEMES: Final = ("http://", "https://", "mailto:")
 _ANNOTATIONS: Final = ("bold", "italic", "strikethrough", "underline", "code")
 _STYLE_OF: Final = {"strong": "bold", "em": "italic", "s": "strikethrough", "mark": "color"}
 _HIGHLIGHT: Final = "yellow_background"
+_BREAKS: Final = ("softbreak", "hardbreak")
 
 
 def no_links(target: str) -> str | None:
@@ -151,10 +153,16 @@ def inline_items(
             url = link[-1][0] if link else None
             items.append(text_item(text, _annotations([*styles, *extra]), url))
 
-    for token in tokens:
+    tokens = list(tokens)
+    for index, token in enumerate(tokens):
         kind = token.type
         if kind in ("text", "text_special", "html_inline"):
-            add(token.content)
+            text = token.content
+            if hidden and hidden in text:
+                starts = index == 0 or tokens[index - 1].type in _BREAKS
+                ends = index + 1 == len(tokens) or tokens[index + 1].type in _BREAKS
+                text = _drop_comments(text, hidden, starts, ends)
+            add(text)
         elif kind in ("softbreak", "hardbreak"):
             add("\n")
         elif kind == "code_inline":
@@ -189,6 +197,17 @@ def inline_items(
             else:
                 add(f"${token.content}$")
     return normalize(items)
+
+
+def _drop_comments(text: str, hidden: str, starts: bool, ends: bool) -> str:
+    """`text` without the comment stand-ins, and without the spaces that only separated a comment from
+    the rest: `a %% c %% b` reads "a b", `%% c %%  b` at a line start "b" (not indented code)."""
+    run = f"[{re.escape(hidden)}]+"
+    if starts:
+        text = re.sub(f"^{run}[ \t]*", "", text)
+    if ends:
+        text = re.sub(f"[ \t]*{run}$", "", text)
+    return re.sub(f" {run}(?= )", "", text).replace(hidden, "")
 
 
 def _image_text(token: Token) -> str:

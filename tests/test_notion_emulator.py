@@ -145,6 +145,8 @@ def test_databases_with_a_relation_and_pages_that_use_it(notion_emulator: Notion
     assert [block["type"] for block in emu.tree(parent)] == ["child_database", "child_database"]
     found = client.search(query="mile", filter={"property": "object", "value": "data_source"})["results"]
     assert [source["id"] for source in found] == [milestones_ds]
+    pages = client.search(query="learn", filter={"property": "object", "value": "page"})["results"]
+    assert [found["id"] for found in pages] == [plan["id"]]
     database = client.databases.retrieve(read["parent"]["database_id"])
     assert database["data_sources"] == [{"id": milestones_ds, "name": "Milestones"}]
 
@@ -296,6 +298,8 @@ def test_blocks_are_appended_listed_updated_and_trashed(notion_emulator: NotionE
     assert ticked["to_do"]["rich_text"][0]["annotations"]["bold"] is True  # omitted fields keep their value
     error = rejected(lambda: client.blocks.update(todo["id"], paragraph={"rich_text": []}))
     assert "body.paragraph" in str(error)
+    error = rejected(lambda: client.blocks.update(todo["id"], type="paragraph"))
+    assert "body.type" in str(error)
     error = rejected(lambda: client.blocks.update(todo["id"], to_do={"children": [para("x")]}))
     assert "body.to_do.children should be not present" in str(error)
 
@@ -496,7 +500,16 @@ def test_protocol_errors_have_notions_codes(notion_emulator: NotionEmulator) -> 
     client = emu.client()
     error = rejected(lambda: client.pages.retrieve("9b3b0c77-0b4a-4e2c-8a9d-6c7e44fd0a11"))
     assert (error.status, error.code) == (404, "object_not_found")
-    assert [entry.status for entry in emu.requests] == [400, 400, 400, 400, 401, 404]
+    private = emu.add_page("Private", shared=False)
+    error = rejected(lambda: client.blocks.children.append(private.replace("-", ""), children=[para("x")]))
+    assert (error.status, error.code) == (404, "object_not_found") and "shared with your integration" in str(
+        error
+    )
+    error = rejected(lambda: emu.client(notion_version="2022-06-28").users.me())
+    assert error.code == "validation_error" and "2025-09-03" in str(error)
+    error = rejected(lambda: client.blocks.retrieve("not-an-id"))
+    assert error.code == "validation_error" and "path.block_id should be a valid uuid" in str(error)
+    assert [entry.status for entry in emu.requests] == [400, 400, 400, 400, 401, 404, 404, 400, 400]
 
 
 def test_every_request_is_recorded_and_writes_are_told_apart(notion_emulator: NotionEmulator) -> None:
@@ -555,6 +568,7 @@ def test_saved_then_503_applies_the_write_and_says_so(notion_emulator: NotionEmu
         error.additional_data is not None and error.additional_data["retry_guidance"] == "read_before_retry"
     )
     assert [b["paragraph"]["rich_text"][0]["plain_text"] for b in emu.tree(parent)] == ["saved"]
+    assert error.additional_data["committed_resource_id"] == emu.tree(parent)[0]["id"]
     emu.faults.add(Fault(status=500, match="PATCH /v1/blocks/*/children"))
     error = rejected(lambda: client.blocks.children.append(parent, children=[para("lost")]))
     assert error.status == 500 and len(emu.tree(parent)) == 1  # not committed: nothing applied

@@ -143,13 +143,16 @@ class NotionEmulator:
     def reset_log(self) -> None:
         with self._log_lock:
             self._log.clear()
-        self.faults.fired.clear()
+        self.faults.forget_fired()
 
     # ----- the workspace, for assertions -------------------------------------------------------------------
-    def add_page(self, title: str) -> str:
-        """A top-level page shared with the integration; returns its dashed id."""
+    def add_page(self, title: str, *, shared: bool = True) -> str:
+        """A top-level page, shared with the integration unless told otherwise (then it answers 404)."""
         with self.lock:
-            return self.store.add_page(title)
+            page_id = self.store.add_page(title)
+            if not shared:
+                self.store.unshared.add(page_id)
+            return page_id
 
     def pages(self, data_source_id: str, include_trashed: bool = False) -> list[dict[str, Any]]:
         """The page objects in a data source, in creation order."""

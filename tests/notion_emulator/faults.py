@@ -87,6 +87,10 @@ class Faults:
         with self._lock:
             self._random = _RandomFaults(ratio, statuses, committed_share, html_share, _random.Random(seed))
 
+    def forget_fired(self) -> None:
+        with self._lock:
+            self.fired.clear()
+
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()

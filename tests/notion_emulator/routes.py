@@ -210,11 +210,9 @@ def search(store: Store, ids: list[str], query: dict[str, str], body: dict[str, 
         for page in store.pages.values():
             if store.blocks[page["id"]]["in_trash"]:
                 continue
-            title_prop = next(
-                (v for k, v in page["values"].items() if k == "title"),
-                None,
-            )
-            if text in props.plain(title_prop).lower():
+            if page["id"] in store.unshared:
+                continue
+            if text in props.plain(page["values"].get("title")).lower():  # the title property's id is "title"
                 results.append(store.render_page(page))
     if wanted in (None, "data_source"):
         results.extend(
@@ -311,6 +309,8 @@ def update_block(store: Store, ids: list[str], query: dict[str, str], body: dict
     if block["in_trash"] and trash is not False:
         raise archived()
     kind = block["type"]
+    if body.get("type", kind) != kind:
+        raise body_validation("body.type", f"`{kind}` (the block's type can't change)", body["type"])
     for key in body:
         if key not in (kind, "type", "in_trash", "archived"):
             raise body_validation(f"body.{key}", f"not present (the block is a `{kind}`)", body[key])

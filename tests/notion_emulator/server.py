@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from . import NotionEmulator
 
 
+API_VERSION = "2025-09-03"
+
+
 @dataclass(frozen=True)
 class Recorded:
     """One request as the emulator saw it; `status` is None for a dropped connection."""
@@ -138,12 +141,20 @@ class Handler(BaseHTTPRequestHandler):
     def check_headers(self, emu: NotionEmulator) -> None:
         if self.headers.get("Authorization") != f"Bearer {emu.token}":
             raise NotionError(401, "unauthorized", "API token is invalid.")
-        if not self.headers.get("Notion-Version"):
+        version = self.headers.get("Notion-Version")
+        if not version:
             raise NotionError(
                 400,
                 "missing_version",
                 "Notion-Version header failed validation: Notion-Version header should be defined, "
                 "instead was `undefined`.",
+            )
+        if version != API_VERSION:  # Notion would answer in older shapes; the emulator speaks only this one
+            raise NotionError(
+                400,
+                "validation_error",
+                f"Notion-Version header failed validation: the emulator speaks `{API_VERSION}`, "
+                f"instead was `{version}`.",
             )
 
     def answer(
@@ -166,7 +177,7 @@ class Handler(BaseHTTPRequestHandler):
         with emu.lock:
             result = handler(emu.store, ids, query, body)
         if fault is not None:
-            self.fail(fault, result.get("id") or (ids[0] if ids else None))
+            self.fail(fault, committed_id(result, ids))
         return result
 
     def fail(self, fault: Fault, committed_id: str | None) -> None:
@@ -230,6 +241,15 @@ class EmulatorServer(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
         for thread in handlers:
             thread.join(timeout=5)
+
+
+def committed_id(result: dict[str, Any], ids: list[str]) -> str | None:
+    """What a committed-then-failed write saved: the object, the first appended block, else the path's id."""
+    if "id" in result:
+        return str(result["id"])
+    if result.get("results"):
+        return str(result["results"][0]["id"])
+    return ids[0] if ids else None
 
 
 def retry_after(seconds: float) -> int:

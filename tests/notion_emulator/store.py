@@ -110,17 +110,18 @@ class Store:
         self.pages: dict[str, dict[str, Any]] = {}
         self.databases: dict[str, dict[str, Any]] = {}
         self.data_sources: dict[str, dict[str, Any]] = {}
+        self.unshared: set[str] = set()  # pages that exist but were not shared with the integration: 404
 
     # ----- reading -----------------------------------------------------------------------------------------
     def block(self, block_id: str) -> dict[str, Any]:
         found = self.blocks.get(normal_id(block_id))
-        if found is None:
+        if found is None or found["id"] in self.unshared:
             raise not_found(block_id)
         return found
 
     def page(self, page_id: str) -> dict[str, Any]:
         found = self.pages.get(normal_id(page_id, "page_id"))
-        if found is None:
+        if found is None or found["id"] in self.unshared:
             raise not_found(page_id, "page")
         return found
 

@@ -6,11 +6,15 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 
 from vaultkit.props import yaml_safe
+
+if TYPE_CHECKING:
+    from tests.notion_emulator import NotionEmulator
 
 # CI explores a fixed set of examples so that main never turns red on a run that happened to draw a new
 # edge case; developers' runs (no CI variable) draw fresh examples every time and find those cases first.
@@ -87,3 +91,12 @@ def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     elif not yaml_safe.HAVE_LIBYAML:
         pytest.skip("PyYAML was built without libyaml")
     yield request.param
+
+
+@pytest.fixture
+def notion_emulator() -> Iterator[NotionEmulator]:
+    """A running Notion API emulator (small pages of 3, no rate limit); stopped and joined afterwards."""
+    from tests.notion_emulator import NotionEmulator  # imported here: only Notion tests pay for httpx
+
+    with NotionEmulator(page_size=3) as emulator:
+        yield emulator

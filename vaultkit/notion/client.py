@@ -322,7 +322,7 @@ class Notion:
             fallback = "internal_server_error" if status >= 500 else "invalid_response"
             code = _STATUS_CODES.get(status, fallback)
             return NotionError(
-                f"HTTP {status} with a body that is not Notion's JSON", code=code, status=status,
+                f"HTTP {status} ({code.replace('_', ' ')})", code=code, status=status,
                 method=method, path=path,
             ), None
         if isinstance(exc, RequestTimeoutError):

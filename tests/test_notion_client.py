@@ -114,10 +114,16 @@ def test_unreachable_notion_is_an_error_not_a_traceback() -> None:
 def test_429_retry_after_holds_every_request(emu: NotionEmulator) -> None:
     parent = emu.add_page("PDP")
     emu.faults.add(Fault(status=429, retry_after=1, times=1))
+    now = [0.0]
     slept: list[float] = []
-    with _notion(emu, sleep=slept.append) as notion:
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    with _notion(emu, sleep=sleep, clock=lambda: now[0]) as notion:
         notion.get(f"pages/{parent}")
-    assert slept and slept[0] == pytest.approx(1.0, abs=0.05)
+    assert slept == [1.0]
     assert notion.counts.retries == 1
 
 

@@ -232,8 +232,10 @@ def _fill(
             room_bytes -= bare
             sent: list[dict[str, Any]] = []
             for child in block.children[:MAX_CHILDREN]:
+                if not _fits_whole(child, 2) or child.size() > room_blocks:
+                    break
                 cost = sizes.whole(child) + 1
-                if not _fits_whole(child, 2) or child.size() > room_blocks or cost > room_bytes:
+                if cost > room_bytes:
                     break
                 sent.append(child.to_api())
                 room_blocks -= child.size()

@@ -293,9 +293,10 @@ class ChartFiles:
             self._loaded = True
         return self.history
 
-    def series(self, path: str) -> list[SeriesPoint]:
-        """What the plans table's trend reads."""
-        return recorded_series(self._history(), path)
+    def series(self, path: str) -> list[SeriesPoint] | None:
+        """What the plans table's trend reads: None when the history cannot be read."""
+        history = self._history()
+        return recorded_series(history, path) if history is not None else None
 
     def chart_block(self, args: Mapping[str, str], data: SummaryData, source: str, body: str) -> list[str]:
         value = args.get("plan") or ""

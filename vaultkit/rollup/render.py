@@ -77,9 +77,9 @@ class SummaryData:
     """Whether a bare name, linked from a note, could mean several notes (`check` warns of such links)."""
     today: dt.date | None = None
     """The day the plans table's trend ends on (rollup's `today`)."""
-    history: Callable[[str], Sequence[SeriesPoint]] | None = None
-    """A note's recorded done/total (`vaultkit.history`), for the plans table's trend; None: no history,
-    and the trend column stays empty."""
+    history: Callable[[str], Sequence[SeriesPoint] | None] | None = None
+    """A note's recorded done/total (`vaultkit.history`), for the plans table's trend; None (or a None
+    answer: the history could not be read): no history, and the trend column stays empty."""
     renderers: Mapping[str, BlockRenderer] = field(default_factory=dict)
     """Block kinds rendered elsewhere (`chart`, `skills`: `rollup.charts`, which also writes their SVG
     files), by kind."""
@@ -226,10 +226,11 @@ def _trend(data: SummaryData, path: str, counts: TaskCounts) -> str:
     counts now as today's point where they differ from the last one recorded. That is exactly the point
     this rollup records, so the next rollup draws the same line, and an unchanged plan adds no bar from
     one day to the next. Empty without a history."""
-    if data.history is None:
+    recorded = data.history(path) if data.history is not None else None
+    if recorded is None:
         return ""
     today = data.today or dt.date.today()
-    points = list(data.history(path))
+    points = list(recorded)
     if not points or (points[-1].done, points[-1].total) != (counts.done, counts.total):
         points.append(SeriesPoint(today, counts.done, counts.total))
     if not any(point.total for point in points):

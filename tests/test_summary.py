@@ -53,7 +53,11 @@ def test_argument_quoting() -> None:
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        ("burndown", "unknown block kind 'burndown' (known kinds: journal, milestones, open-tasks, plans)"),
+        (
+            "burndown",
+            "unknown block kind 'burndown' "
+            "(known kinds: chart, journal, milestones, open-tasks, plans, skills)",
+        ),
         ("", "begin marker without a kind"),
         ("plans limit=3", "'plans' blocks take no argument 'limit' (allowed: none)"),
         ("journal plan=X", "'journal' blocks take no argument 'plan' (allowed: limit)"),
@@ -123,7 +127,7 @@ def test_block_problems_uses_file_lines() -> None:
     assert block_problems(text) == [
         (
             5,
-            "unknown block kind 'nope' (known kinds: journal, milestones, open-tasks, plans); "
+            "unknown block kind 'nope' (known kinds: chart, journal, milestones, open-tasks, plans, skills); "
             "block left untouched",
         )
     ]
@@ -192,17 +196,17 @@ VAULT = (
 def test_render_plans() -> None:
     assert render_block("plans", {}, make_data(*VAULT), "Dash.md") == "\n".join(
         [
-            "| Plan | Status | Progress | Tasks | Milestones | Next milestone |",
-            "| --- | --- | --- | --- | --- | --- |",
-            "| [[Empty]] | — | — | 0/0 | 0/0 | — |",
-            "| [[Plans/Growth]] | in-progress | ▰▰▰▰▰▰▱▱▱▱ 57% | 4/7 | 1/3 | [[K8s]] (2026-11-30) |",
+            "| Plan | Status | Progress | Trend | Tasks | Milestones | Next milestone |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| [[Empty]] | — | — | — | 0/0 | 0/0 | — |",
+            "| [[Plans/Growth]] | in-progress | ▰▰▰▰▰▰▱▱▱▱ 57% | — | 4/7 | 1/3 | [[K8s]] (2026-11-30) |",
         ]
     )
 
 
 def test_render_plans_bar_width_and_empty_vault() -> None:
     data = make_data(VAULT[0], bar_width=5)
-    assert "| [[Growth]] | in-progress | ▰▰▰▱▱ 50% | 1/2 | 0/0 | — |" in render_block(
+    assert "| [[Growth]] | in-progress | ▰▰▰▱▱ 50% | — | 1/2 | 0/0 | — |" in render_block(
         "plans", {}, data, "D.md"
     )
     assert render_block("plans", {}, make_data(), "D.md") == (

@@ -1,7 +1,7 @@
 """The `vaultkit` command with every subcommand registered: the one place the CLI is assembled.
 
 The group and its plumbing live in `vaultkit.cli.app`; each subcommand lives in the module named for what
-it does (`status`, `properties`, `check`, `scaffold`, `rollup`, `history`, `importing`,
+it does (`status`, `properties`, `check`, `scaffold`, `rollup`, `history`, `chart`, `importing`,
 `watch`, `service`, `completion`), defined
 there without the group and added here, so no command module imports another and none imports this one.
 """
@@ -9,6 +9,7 @@ there without the group and added here, so no command module imports another and
 from __future__ import annotations
 
 from vaultkit.cli.app import main
+from vaultkit.cli.chart import chart
 from vaultkit.cli.check import check
 from vaultkit.cli.completion import completion
 from vaultkit.cli.history import history
@@ -24,6 +25,6 @@ __all__ = ["main"]
 
 for _command in (
     status, tasks, show, set_, unset, check, init, new, rollup, import_, fix, watch, service, completion,
-    history,
+    history, chart,
 ):
     main.add_command(_command)

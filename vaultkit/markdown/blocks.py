@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from vaultkit.markdown.comments import mask_comments
 from vaultkit.markdown.scanner import code_lines
@@ -39,6 +40,8 @@ KINDS: dict[str, frozenset[str]] = {
     "milestones": frozenset({"plan"}),
     "open-tasks": frozenset({"plan", "limit"}),
     "journal": frozenset({"limit"}),
+    "chart": frozenset({"plan", "since"}),
+    "skills": frozenset(),
 }
 """Every block kind and the arguments it accepts."""
 
@@ -68,6 +71,7 @@ _MALFORMED = (
 )
 _ARG_RE = re.compile(r"""[ \t]+([A-Za-z][\w-]*)=("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s"'=]+)""")
 _KIND_RE = re.compile(r"[\w-]+")
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +184,24 @@ def _read_header(header: str) -> tuple[str, tuple[tuple[str, str], ...], str | N
     for name, value in args:
         if name == "limit" and not (value.isascii() and value.isdigit() and int(value) >= 1):
             return kind, (), f"limit must be a whole number of 1 or more, not {value!r}"
+        if name == "since" and not _is_date(value):
+            return kind, (), f'since must be a date like since="2026-01-01", not {value!r}'
         if name == "plan" and not linked_targets(value):
             return kind, (), f'plan must name a plan, like plan="[[My Plan]]", not {value!r}'
+    if kind == "chart" and "plan" not in names:
+        return kind, (), 'a chart block names its plan, like <!-- vaultkit:begin chart plan="[[My Plan]]" -->'
     return kind, tuple(args), None
+
+
+def _is_date(value: str) -> bool:
+    """Whether `value` is a calendar date written `YYYY-MM-DD` (`2026-02-30` is not)."""
+    if not _ISO_DATE_RE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_blocks(body: str, first_line: int = 1) -> tuple[list[Block], list[tuple[int, str]]]:

@@ -33,6 +33,7 @@ from vaultkit.notes.note import Note, decode_note, type_problem
 from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
 from vaultkit.reporting import reported
+from vaultkit.rollup.charts import ChartFiles
 from vaultkit.rollup.dashboards import SummaryData, apply_blocks, parse_blocks
 from vaultkit.rollup.history import record_progress
 from vaultkit.rollup.model import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
@@ -102,6 +103,9 @@ class RollupReport:
     """Points this run appended to the progress history (`vaultkit.history`): notes whose counts changed."""
     warnings: list[str] = field(default_factory=list)
     """What went wrong beside the notes (a history that cannot be written): said, never a failure."""
+    charts: list[str] = field(default_factory=list)
+    """Chart files (`chart` and `skills` blocks) this run wrote, vault-relative: only those whose bytes
+    changed."""
 
     @property
     def problems(self) -> bool:
@@ -138,6 +142,7 @@ class RollupReport:
         if left and templates:
             count = len(left)
             lines.append(f"{count} {'template' if count == 1 else 'templates'} left alone (never rolled up)")
+        lines += [f"{chart}: chart redrawn" for chart in self.charts]
         lines += [f"warning: {warning}" for warning in self.warnings]
         return "\n".join(lines)
 
@@ -272,9 +277,10 @@ def rollup_vault(
     previews: dict[str, tuple[str, str]] = {}
     stale: list[str] = []
     block_notes: dict[tuple[str, int, str], None] = {}
+    charts = ChartFiles(vault.root, today, completed_key=settings.names["completed"])
     for _ in range(MAX_PASSES):
         model = build_model(records.values(), vault.resolve_path, settings, today)
-        data = _summary_data(model, settings, vault)
+        data = _summary_data(model, settings, vault, charts)
         stale = []
         for path in reported(pending, len(pending), "rolling up notes"):
             if path not in block_paths and not model.changes.get(path):
@@ -330,6 +336,9 @@ def rollup_vault(
         # nothing, the index included.
         vault.index.follow([change.path for change in report.changed], [])
         vault.refresh()
+    if not dry_run:  # charts of `chart` and `skills` blocks, written only where their bytes changed
+        report.charts, warnings = charts.write()
+        report.warnings += warnings
     if not dry_run:  # the day's progress, appended only where it changed: an idle run writes nothing
         report.recorded, warning = record_progress(vault, model, today)
         report.warnings += [warning] if warning else []
@@ -389,7 +398,9 @@ def _mentions_blocks(vault: Vault, path: str) -> bool:
         return False
 
 
-def _summary_data(model: RollupModel, settings: RollupSettings, vault: Vault) -> SummaryData:
+def _summary_data(
+    model: RollupModel, settings: RollupSettings, vault: Vault, charts: ChartFiles
+) -> SummaryData:
     return SummaryData(
         notes=model.views,
         plans=model.plans,
@@ -402,6 +413,9 @@ def _summary_data(model: RollupModel, settings: RollupSettings, vault: Vault) ->
         date_key=settings.names["date"],
         open_dues=lambda notes: _open_dues(vault, notes),
         ambiguous=lambda name, source: vault.resolve(name, source).ambiguous,
+        today=charts.today,
+        history=charts.series,
+        renderers=charts.renderers(),
     )
 
 

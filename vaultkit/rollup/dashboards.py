@@ -10,6 +10,9 @@ markers stay out of the way, and they survive every editor. Kinds:
                                 open tasks under their note's link, soonest 📅 due first;
                                 the first N (default 15), then a line saying how many are left out
     journal [limit=N]           the latest journal entries with their done/total
+    chart plan="[[X]]" [since=DATE]
+                                the embed of plan X's burn-up chart, Charts/X.svg, which rollup redraws
+    skills                      the embed of the note's capability table drawn as a chart
 
 Output is plain Markdown, deterministic (stable sorts, no timestamps), and never contains a checkbox, so a
 summary never counts the tasks it lists. A marker inside code or a `%%comment%%` is not a marker. Anything
@@ -54,7 +57,7 @@ def apply_blocks(body: str, data: SummaryData, source: str, first_line: int = 1)
         out += lines[position : block.begin + 1]
         if not out[-1].endswith(("\n", "\r")):  # cannot happen for a begin marker; be safe anyway
             out[-1] += newline
-        rendered = render_block(block.kind, dict(block.args), data, source).replace("\n", newline)
+        rendered = render_block(block.kind, dict(block.args), data, source, body).replace("\n", newline)
         inner = newline + rendered + newline + newline
         if inner != "".join(lines[block.begin + 1 : block.end]):
             changed.append(block.spec)

@@ -12,15 +12,17 @@ import datetime as dt
 import heapq
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from vaultkit.history.chart import SeriesPoint
+from vaultkit.history.sparkline import progress_sparkline
 from vaultkit.markdown.patterns import PLACEHOLDER_RE, TAG_RE
 from vaultkit.notes.links import linked_targets, parse_link_target
 from vaultkit.notes.progress import NoteFacts, PlanProgress, milestone_done, progress_bar
 from vaultkit.notes.tasks import Task, TaskCounts
 
-__all__ = ["RolledNote", "SummaryData", "first_open_due", "render_block"]
+__all__ = ["BlockRenderer", "RolledNote", "SummaryData", "first_open_due", "render_block"]
 
 _DATE_IN_NAME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LINK_UNSAFE_RE = re.compile(r"[\[\]|#^]+")
@@ -73,6 +75,19 @@ class SummaryData:
     open_dues: OpenDues | None = None
     ambiguous: Callable[[str, str], bool] | None = None
     """Whether a bare name, linked from a note, could mean several notes (`check` warns of such links)."""
+    today: dt.date | None = None
+    """The day the plans table's trend ends on (rollup's `today`)."""
+    history: Callable[[str], Sequence[SeriesPoint] | None] | None = None
+    """A note's recorded done/total (`vaultkit.history`), for the plans table's trend; None (or a None
+    answer: the history could not be read): no history, and the trend column stays empty."""
+    renderers: Mapping[str, BlockRenderer] = field(default_factory=dict)
+    """Block kinds rendered elsewhere (`chart`, `skills`: `rollup.charts`, which also writes their SVG
+    files), by kind."""
+
+
+BlockRenderer = Callable[[Mapping[str, str], SummaryData, str, str], list[str]]
+"""Renders one block: (its arguments, the data, the path of the note holding it, that note's body) to
+its lines."""
 
 
 # ---------------------------------------------------------------------------------------------- rendering
@@ -195,6 +210,7 @@ def _render_plans(data: SummaryData, source: str) -> list[str]:
                 _link(data, path, source),
                 _text(note.properties.get("status")),
                 _bar(data, plan.counts),
+                _trend(data, path, plan.counts),
                 _fraction(plan.counts),
                 f"{plan.milestones_done}/{plan.milestones_total}",
                 upcoming,
@@ -202,7 +218,24 @@ def _render_plans(data: SummaryData, source: str) -> list[str]:
         )
     if not rows:
         return ["No plans yet (a plan is a note with `type: plan`)."]
-    return _table(["Plan", "Status", "Progress", "Tasks", "Milestones", "Next milestone"], rows)
+    return _table(["Plan", "Status", "Progress", "Trend", "Tasks", "Milestones", "Next milestone"], rows)
+
+
+def _trend(data: SummaryData, path: str, counts: TaskCounts) -> str:
+    """The plan's progress over the last 8 weeks as a sparkline (`▁▂▄▅▇`): its recorded history, with its
+    counts now as today's point where they differ from the last one recorded. That is exactly the point
+    this rollup records, so the next rollup draws the same line, and an unchanged plan adds no bar from
+    one day to the next. Empty without a history."""
+    recorded = data.history(path) if data.history is not None else None
+    if recorded is None:
+        return ""
+    today = data.today or dt.date.today()
+    points = list(recorded)
+    if not points or (points[-1].done, points[-1].total) != (counts.done, counts.total):
+        points.append(SeriesPoint(today, counts.done, counts.total))
+    if not any(point.total for point in points):
+        return ""  # no tasks, ever: nothing to trend, as the progress column shows no bar
+    return progress_sparkline(points, days=56, today=today)
 
 
 def _render_milestones(data: SummaryData, args: Mapping[str, str], source: str) -> list[str]:
@@ -370,10 +403,11 @@ def _render_journal(data: SummaryData, args: Mapping[str, str], source: str) -> 
     return _table(["Entry", "Date", "Progress", "Tasks"], rows)
 
 
-def render_block(kind: str, args: Mapping[str, str], data: SummaryData, source: str) -> str:
+def render_block(kind: str, args: Mapping[str, str], data: SummaryData, source: str, body: str = "") -> str:
     """The Markdown a block should hold (without the markers), lines joined by `\\n`, no final newline.
 
-    `source` is the vault-relative path of the note holding the block (links resolve from there).
+    `source` is the vault-relative path of the note holding the block (links resolve from there), `body`
+    its body (a `skills` block draws the note's own capability table).
     """
     if kind == "plans":
         lines = _render_plans(data, source)
@@ -383,6 +417,10 @@ def render_block(kind: str, args: Mapping[str, str], data: SummaryData, source: 
         lines = _render_open_tasks(data, args, source)
     elif kind == "journal":
         lines = _render_journal(data, args, source)
+    elif kind in data.renderers:
+        lines = data.renderers[kind](args, data, source, body)
+    elif kind in ("chart", "skills"):
+        lines = [f"A {kind} block is drawn by `vaultkit rollup`, which writes its picture into Charts/."]
     else:
         raise ValueError(f"unknown block kind {kind!r}")
     return "\n".join(lines)

@@ -266,6 +266,12 @@ def _summary(title: str, points: Sequence[SeriesPoint], milestones: Sequence[Mil
     return text
 
 
+FUTURE_DAYS = 42
+"""How far past today the x axis may reach for upcoming due dates, at least: as far as the history
+reaches back, and never less than six weeks. A due date beyond that (a two-year goal) is named in the
+top-right corner instead of squeezing the recorded curve into a sliver at the left."""
+
+
 def burnup_svg(
     title: str,
     points: Sequence[SeriesPoint],
@@ -287,8 +293,15 @@ def burnup_svg(
     if not ordered:
         return message_svg(title, "No history yet", width, height)
     start = ordered[0].day if since is None else since
-    later = [d for m in milestones for d in (m.due, m.completed) if d is not None and d >= start]
-    end = max([ordered[-1].day, today if today >= start else start, *later])
+    now = max(ordered[-1].day, today if today >= start else start)
+    horizon = now + timedelta(days=max((now - start).days, FUTURE_DAYS))
+    later = [d for m in milestones for d in (m.due, m.completed) if d is not None and start <= d <= horizon]
+    beyond = sorted(
+        (m for m in milestones if m.completed is None and m.due is not None and m.due > horizon),
+        key=lambda m: (m.due or date.max, m.name),
+    )
+    end = max([now, *later])
+    beyond_label = _beyond(beyond, width)
     if end <= start:
         end = start + timedelta(days=1)
     peak = max(max(p.total, p.done) for p in ordered)
@@ -299,7 +312,8 @@ def burnup_svg(
         start=start, span=(end - start).days, top_value=ticks[-1],
     )  # fmt: skip
     parts = svg_open(width, height, title, _summary(title, ordered, milestones))
-    parts.append(f'<text class="t" x="16" y="24">{xml_text(truncate(title, width - 32, 15))}</text>')
+    title_room = width - 32 - (text_width(beyond_label, 11) + 16 if beyond_label else 0)
+    parts.append(f'<text class="t" x="16" y="24">{xml_text(truncate(title, title_room, 15))}</text>')
     parts.extend(_axes(frame, ticks, end))
     hold = max(ordered[-1].day, min(today, end))
     done = _step_path(frame, ordered, hold, "done")
@@ -312,6 +326,10 @@ def burnup_svg(
     for line, colour in ((total, TOTAL), (done, DONE)):  # where each line stands now; a lone point shows too
         parts.append(f'<circle cx="{num(line[-1][0])}" cy="{num(line[-1][1])}" r="3" fill="{colour}"/>')
     marks = _milestones(frame, milestones, ordered, end)
+    if beyond_label:
+        parts.append(
+            f'<text class="m" x="{num(width - 16)}" y="24" text-anchor="end">{xml_text(beyond_label)}</text>'
+        )
     parts.extend(marks)
     shown = {"done", "total"}
     if any(part.startswith("<line") for part in marks):
@@ -421,6 +439,16 @@ def _place(name: str, x: float, taken: float, right: float) -> tuple[str, float,
         return label, after, "start", after
     label = truncate(name, min(150.0, x - 3 - max(taken + 6, 2.0)), 11)
     return label, x - 3 - text_width(label, 11), "end", x - 3
+
+
+def _beyond(beyond: Sequence[MilestoneMark], width: int) -> str:
+    """`Long-term goals → due Nov 2028`: the first due date past the axis (and how many more)."""
+    if not beyond or beyond[0].due is None:
+        return ""
+    first, due = beyond[0], beyond[0].due
+    more = f" (+{len(beyond) - 1})" if len(beyond) > 1 else ""
+    when = f" → due {MONTHS[due.month - 1]} {due.year}"
+    return truncate(f"{first.name}{more}", max(60, width // 3), 11) + when
 
 
 def _longest(placed: tuple[str, float, str, float, int]) -> tuple[int, int]:

@@ -446,9 +446,9 @@ def _beyond(beyond: Sequence[MilestoneMark], width: int) -> str:
     if not beyond or beyond[0].due is None:
         return ""
     first, due = beyond[0], beyond[0].due
-    more = f" (+{len(beyond) - 1})" if len(beyond) > 1 else ""
-    when = f" → due {MONTHS[due.month - 1]} {due.year}"
-    return truncate(f"{first.name}{more}", max(60, width // 3), 11) + when
+    more = f" (+{len(beyond) - 1} later)" if len(beyond) > 1 else ""
+    when = f" → due {MONTHS[due.month - 1]} {due.year}{more}"
+    return truncate(first.name, max(60, width // 3), 11) + when
 
 
 def _longest(placed: tuple[str, float, str, float, int]) -> tuple[int, int]:

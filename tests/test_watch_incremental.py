@@ -137,6 +137,11 @@ def edit(root: Path, step: tuple[str, int, int]) -> tuple[str, str] | None:
         text = set_property(text, "status", [None, "done", "in-progress", "cancelled", '""'][j % 5])
     elif action == "due":
         text = set_property(text, "due", [None, "2026-12-24", "2027-01-05"][j % 3])
+    elif action == "broken":  # properties that do not load, and back
+        text = "---\ntype: milestone\nplan: [[[\n---\n- [ ] x\n" if j % 2 else milestone("Growth", "[x] y")
+    elif action == "markers":  # a note that starts or stops holding a block
+        block = "<!-- vaultkit:begin plans -->\n<!-- vaultkit:end -->\n"
+        text = text.replace(block, "") if block in text else text + "\n" + block
     elif action == "type":
         text = set_property(text, "type", ["milestone", "journal", "note"][j % 3])
     elif action == "plan-note":
@@ -151,7 +156,10 @@ def edit(root: Path, step: tuple[str, int, int]) -> tuple[str, str] | None:
     return "changed", path
 
 
-ACTIONS = ["tick", "tick", "task", "plan", "status", "due", "type", "plan-note", "home", "new", "delete"]
+ACTIONS = [
+    *("tick", "tick", "task", "plan", "status", "due", "type", "broken", "markers"),
+    *("plan-note", "home", "new", "delete"),
+]
 steps = st.lists(
     st.tuples(st.sampled_from(ACTIONS), st.integers(0, 7), st.integers(0, 30)), min_size=1, max_size=8
 )

@@ -274,9 +274,7 @@ def rollup_vault(
     settings = load_settings(vault)
     if not dry_run and not following:
         remove_stale_temp_files(vault.root)
-    records: dict[str, KnownNote] = {
-        path: IndexedNote(summary, vault) for path, summary in vault.summaries.items()
-    }
+    records = _records(vault, state, changed if not dry_run else None)
     report = RollupReport(dry_run=dry_run)
     block_paths: set[str] = set()
     resolve = state.resolve(vault.resolve_path) if state is not None else vault.resolve_path
@@ -364,6 +362,31 @@ def rollup_vault(
         state.retry = {*report.held, *(skip.path for skip in report.skipped if skip.problem)}
         state.dirty = {*report.written, *state.retry}
     return report
+
+
+def _records(
+    vault: Vault, state: RollupState | None, changed: Collection[str] | None
+) -> dict[str, KnownNote]:
+    """Every note as rollup knows it. A watcher's round takes the previous round's and renews only the
+    notes re-read since (10,000 new objects a round otherwise); any other run starts afresh."""
+    kept: dict[str, KnownNote] | None = None
+    if state is not None and changed is not None and state.model is not None:
+        kept = state.records
+    if kept is None:
+        records: dict[str, KnownNote] = {
+            path: IndexedNote(summary, vault) for path, summary in vault.summaries.items()
+        }
+    else:
+        records = kept
+        for path in {*changed, *state.dirty} if state is not None and changed is not None else ():
+            summary = vault.summaries.get(path)
+            if summary is None:
+                records.pop(path, None)
+            else:
+                records[path] = IndexedNote(summary, vault)
+    if state is not None:
+        state.records = records
+    return records
 
 
 def _incremental(

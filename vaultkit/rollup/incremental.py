@@ -66,6 +66,8 @@ class RollupState:
     """Whether a bare name may mean several notes, by (name, source): fixed likewise."""
     dues: dict[str, dt.date | None] = field(default_factory=dict)
     """Each note's earliest open 📅 date, as open-tasks blocks order notes: fixed until the note changes."""
+    records: Any = None
+    """Rollup's own view of every note (`rollup.apply` keeps it; renewed only where a note was re-read)."""
 
     def clear(self) -> None:
         """Forget everything: the next run is a full one (after a rescan, or when the vault was replaced)."""
@@ -76,6 +78,7 @@ class RollupState:
         self.specs.clear()
         self.dirty.clear()
         self.retry.clear()
+        self.records = None
         self.forget_links()
 
     def forget_links(self) -> None:

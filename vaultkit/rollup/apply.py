@@ -34,14 +34,7 @@ from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
 from vaultkit.reporting import reported
 from vaultkit.rollup.dashboards import Block, SummaryData, apply_blocks, parse_blocks
-from vaultkit.rollup.incremental import (
-    RollupState,
-    Spec,
-    block_notes_affected,
-    read_text,
-    spec_of,
-    update_model,
-)
+from vaultkit.rollup.incremental import RollupState, keep_blocks, plan_round, remember
 from vaultkit.rollup.model import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
 from vaultkit.rollup.render import RolledNote, first_open_due
 from vaultkit.vault import Change, Vault
@@ -278,7 +271,7 @@ def rollup_vault(
     report = RollupReport(dry_run=dry_run)
     block_paths: set[str] = set()
     resolve = state.resolve(vault.resolve_path) if state is not None else vault.resolve_path
-    model, only, keeps = _incremental(vault, records, settings, today, state, changed, resolve)
+    model, only, keeps = plan_round(state, vault.root, records, settings, today, changed, resolve)
     pending = _candidates(vault, records, settings, report, block_paths, only)
     candidates = list(pending)
     outcomes: dict[str, NoteChange] = {}
@@ -298,7 +291,7 @@ def rollup_vault(
                 continue  # up to date by its (index-fresh) record: no need to read or parse it
             held = path in hold and not dry_run
             try:
-                keep = _keep(keeps.get(path), path, resolve)
+                keep = keep_blocks(keeps.get(path), path, resolve)
                 result = _roll_note(vault, path, records, model, data, dry_run or held, keep)
             except (NoteError, UnsafePathError, OSError) as exc:  # one note never stops the others
                 result = Skipped(path, _reason(exc))
@@ -356,7 +349,7 @@ def rollup_vault(
         vault.index.follow([change.path for change in report.changed], [])
         vault.refresh()
     if state is not None:
-        _remember(
+        remember(
             state, model if not (dry_run or report.stopped) else None, settings, today, block_paths, only
         )
         state.retry = {*report.held, *(skip.path for skip in report.skipped if skip.problem)}
@@ -387,77 +380,6 @@ def _records(
     if state is not None:
         state.records = records
     return records
-
-
-def _incremental(
-    vault: Vault,
-    records: dict[str, KnownNote],
-    settings: RollupSettings,
-    today: dt.date,
-    state: RollupState | None,
-    changed: Collection[str] | None,
-    resolve: Callable[[str, str], str | None],
-) -> tuple[RollupModel | None, list[str] | None, dict[str, frozenset[Spec]]]:
-    """The model after `changed`, the notes to visit, and for dashboards visited only because a block
-    may show a change, the specs of those blocks (the others are kept), when the run can be incremental;
-    else (None, None, {}): a full run."""
-    update = None
-    if (
-        state is not None
-        and changed is not None
-        and state.model is not None
-        and state.usable(settings, today)
-    ):
-        previous = state.model
-        update = update_model(
-            previous, records, changed, resolve, settings, today, settled=state.dirty - set(changed)
-        )
-    if state is None or update is None:
-        if state is not None:
-            state.forget_links()
-        return None, None, {}
-    assert changed is not None
-    for path in changed:  # its markers and tasks may have changed: read again when needed
-        state.specs.pop(path, None)
-        state.dues.pop(path, None)
-    blocks = block_notes_affected(state, update, previous, lambda path: read_text(vault.root, path), resolve)
-    recomputed = (path for path in update.recomputed if update.model.changes.get(path))
-    whole = {*changed, *state.retry}
-    keeps = {path: specs for path, specs in blocks.items() if specs is not None and path not in whole}
-    return update.model, sorted({*recomputed, *whole, *blocks}), keeps
-
-
-def _keep(
-    specs: frozenset[Spec] | None, source: str, resolve: Callable[[str, str], str | None]
-) -> Callable[[Block], bool] | None:
-    """For `apply_blocks`: keep the blocks of `source` not in `specs` (None: render every block)."""
-    if specs is None:
-        return None
-
-    def keep(block: Block) -> bool:
-        return spec_of(block, source, resolve) not in specs
-
-    return keep
-
-
-def _remember(
-    state: RollupState,
-    model: RollupModel | None,
-    settings: RollupSettings,
-    today: dt.date,
-    block_paths: set[str],
-    only: list[str] | None,
-) -> None:
-    """Keep this run's model for the next (none after a dry run or a stopped run: the next is full)."""
-    if model is None:
-        state.clear()
-        return
-    state.model, state.settings, state.today = model, settings, today
-    if only is None:
-        state.block_notes = set(block_paths)
-        state.specs.clear()
-    else:
-        state.block_notes = (state.block_notes - set(only)) | block_paths
 
 
 def _candidates(

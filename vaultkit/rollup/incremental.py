@@ -33,7 +33,17 @@ from vaultkit.rollup.model import (
 )
 from vaultkit.rollup.render import RolledNote
 
-__all__ = ["ModelUpdate", "RollupState", "block_notes_affected", "block_specs", "spec_of", "update_model"]
+__all__ = [
+    "ModelUpdate",
+    "RollupState",
+    "block_notes_affected",
+    "block_specs",
+    "keep_blocks",
+    "plan_round",
+    "remember",
+    "spec_of",
+    "update_model",
+]
 
 Resolve = Callable[[str, str], str | None]
 Spec = tuple[str, str | None]
@@ -293,6 +303,78 @@ def block_notes_affected(
         if shown:
             affected[path] = shown
     return affected
+
+
+def plan_round(
+    state: RollupState | None,
+    root: Path,
+    records: Mapping[str, RolledNote],
+    settings: RollupSettings,
+    today: dt.date,
+    changed: Collection[str] | None,
+    resolve: Resolve,
+) -> tuple[RollupModel | None, list[str] | None, dict[str, frozenset[Spec]]]:
+    """For one rollup run: the model after `changed`, the notes to visit, and for dashboards visited only
+    because a block may show a change, the specs of those blocks (the others are kept), when the run can
+    be incremental; else (None, None, {}): a full run, which starts with what `state` remembers of links
+    forgotten."""
+    update = None
+    if (
+        state is not None
+        and changed is not None
+        and state.model is not None
+        and state.usable(settings, today)
+    ):
+        previous = state.model
+        update = update_model(
+            previous, records, changed, resolve, settings, today, settled=state.dirty - set(changed)
+        )
+    if state is None or update is None:
+        if state is not None:
+            state.forget_links()
+        return None, None, {}
+    assert changed is not None
+    for path in changed:  # its markers and tasks may have changed: read again when needed
+        state.specs.pop(path, None)
+        state.dues.pop(path, None)
+    blocks = block_notes_affected(state, update, previous, lambda path: read_text(root, path), resolve)
+    recomputed = (path for path in update.recomputed if update.model.changes.get(path))
+    whole = {*changed, *state.retry}
+    keeps = {path: specs for path, specs in blocks.items() if specs is not None and path not in whole}
+    return update.model, sorted({*recomputed, *whole, *blocks}), keeps
+
+
+def keep_blocks(
+    specs: frozenset[Spec] | None, source: str, resolve: Resolve
+) -> Callable[[Block], bool] | None:
+    """For `apply_blocks`: keep the blocks of `source` not in `specs` (None: render every block)."""
+    if specs is None:
+        return None
+
+    def keep(block: Block) -> bool:
+        return spec_of(block, source, resolve) not in specs
+
+    return keep
+
+
+def remember(
+    state: RollupState,
+    model: RollupModel | None,
+    settings: RollupSettings,
+    today: dt.date,
+    block_paths: set[str],
+    only: list[str] | None,
+) -> None:
+    """Keep this run's model for the next (none after a dry run or a stopped run: the next is full)."""
+    if model is None:
+        state.clear()
+        return
+    state.model, state.settings, state.today = model, settings, today
+    if only is None:
+        state.block_notes = set(block_paths)
+        state.specs.clear()
+    else:
+        state.block_notes = (state.block_notes - set(only)) | block_paths
 
 
 def read_text(root: Path, path: str) -> str:

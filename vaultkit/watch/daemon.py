@@ -175,6 +175,8 @@ class Watcher:
         return self._stopping
 
     def _progress(self, label: str, done: int, total: int) -> None:
+        """The progress callback of the first run: the index of a cold vault asks nothing else between
+        notes, so a stop request is raised from here (the index drops the chunks not yet parsed)."""
         if self._stopping:
             raise _StoppedError(label)
 

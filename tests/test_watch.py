@@ -669,3 +669,48 @@ def test_sigterm_stops_the_daemon_cleanly_and_quickly(tmp_path: Path) -> None:
             proc.wait()
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
+def test_sigterm_during_the_first_rollup_of_a_large_vault_stops_within_two_seconds(tmp_path: Path) -> None:
+    """The first rollup of a never rolled-up 800-note vault writes some 600 notes (seconds): a stop
+    request ends it between two notes, every note is whole (old or new text, no temp file), exit 0."""
+    from benchmarks.generate import generate_vault
+
+    generate_vault(tmp_path, 800, 13)
+    vault = tmp_path / "vault"
+    notes = sorted(vault.rglob("*.md"))
+    before = {path: path.read_bytes() for path in notes}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vaultkit", "watch", "--vault", str(vault), "--log-format", "json"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    try:
+        wait_for(
+            lambda: any(path.read_bytes() != before[path] for path in notes),
+            what="the first rollup to write",
+            timeout=30,
+        )
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert time.monotonic() - sent < 2
+        assert proc.stderr is not None
+        lines = [json.loads(line) for line in proc.stderr.read().splitlines()]
+        assert lines[-1]["message"] == f"stopped watching {vault}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert not (vault / LOCK_PATH).exists()
+    after = sorted(vault.rglob("*.md"))
+    assert after == notes  # no temp file left behind, no note lost
+    written = [path for path in notes if path.read_bytes() != before[path]]
+    assert 0 < len(written) < len(notes) // 2, len(written)  # it stopped part way

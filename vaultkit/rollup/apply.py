@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +34,9 @@ from vaultkit.notes.record import NoteRecord
 from vaultkit.notes.tasks import Task, TaskCounts
 from vaultkit.reporting import reported
 from vaultkit.rollup.charts import ChartFiles
-from vaultkit.rollup.dashboards import SummaryData, apply_blocks, parse_blocks
+from vaultkit.rollup.dashboards import Block, SummaryData, apply_blocks, parse_blocks
 from vaultkit.rollup.history import record_progress
+from vaultkit.rollup.incremental import RollupState, keep_blocks, plan_round, remember
 from vaultkit.rollup.model import NoteView, PropertyChange, RollupModel, RollupSettings, build_model
 from vaultkit.rollup.render import RolledNote, first_open_due
 from vaultkit.vault import Change, Vault
@@ -106,6 +107,8 @@ class RollupReport:
     charts: list[str] = field(default_factory=list)
     """Chart files (`chart` and `skills` blocks) this run wrote, vault-relative: only those whose bytes
     changed."""
+    stopped: bool = False
+    """`should_stop` ended the run between two notes: what was written is whole, the rest is not done."""
 
     @property
     def problems(self) -> bool:
@@ -251,6 +254,9 @@ def rollup_vault(
     today: dt.date | None = None,
     hold: Collection[str] = (),
     following: bool = False,
+    state: RollupState | None = None,
+    changed: Collection[str] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RollupReport:
     """Roll up every managed note of `vault`; with `dry_run`, compute the diff and write nothing.
 
@@ -261,17 +267,23 @@ def rollup_vault(
     those that are out of date are listed in `report.held`. `following` is for a caller that keeps `vault`
     current itself (the watcher): the notes written are followed one path at a time instead of walking the
     vault again, and the sweep for stale temp files (a walk too) is left to the caller's first run.
+
+    `state` (kept by the caller between runs) and `changed` (the notes re-read since the last run) make the
+    run incremental: only those notes, the plans they belong to and the dashboards that can show them are
+    recomputed (`rollup.incremental`), with the same result as a full run. Without `changed`, or when the
+    change may move links, the run is a full one, and it fills `state` for the next. `should_stop` is asked
+    between notes; when it says yes the run ends there (`report.stopped`), after the write in flight.
     """
     today = today if today is not None else dt.date.today()
     settings = load_settings(vault)
     if not dry_run and not following:
         remove_stale_temp_files(vault.root)
-    records: dict[str, KnownNote] = {
-        path: IndexedNote(summary, vault) for path, summary in vault.summaries.items()
-    }
+    records = _records(vault, state, changed if not dry_run else None)
     report = RollupReport(dry_run=dry_run)
     block_paths: set[str] = set()
-    pending = _candidates(vault, records, settings, report, block_paths)
+    resolve = state.resolve(vault.resolve_path) if state is not None else vault.resolve_path
+    model, only, keeps = plan_round(state, vault.root, records, settings, today, changed, resolve)
+    pending = _candidates(vault, records, settings, report, block_paths, only)
     candidates = list(pending)
     outcomes: dict[str, NoteChange] = {}
     previews: dict[str, tuple[str, str]] = {}
@@ -279,15 +291,20 @@ def rollup_vault(
     block_notes: dict[tuple[str, int, str], None] = {}
     charts = ChartFiles(vault.root, today, completed_key=settings.names["completed"])
     for _ in range(MAX_PASSES):
-        model = build_model(records.values(), vault.resolve_path, settings, today)
-        data = _summary_data(model, settings, vault, charts)
+        if model is None:
+            model = build_model(records.values(), resolve, settings, today)
+        data = _summary_data(model, settings, vault, resolve, charts, state)
         stale = []
         for path in reported(pending, len(pending), "rolling up notes"):
+            if should_stop is not None and should_stop():
+                report.stopped = True
+                break
             if path not in block_paths and not model.changes.get(path):
                 continue  # up to date by its (index-fresh) record: no need to read or parse it
             held = path in hold and not dry_run
             try:
-                result = _roll_note(vault, path, records, model, data, dry_run or held)
+                keep = keep_blocks(keeps.get(path), path, resolve)
+                result = _roll_note(vault, path, records, model, data, dry_run or held, keep)
             except (NoteError, UnsafePathError, OSError) as exc:  # one note never stops the others
                 result = Skipped(path, _reason(exc))
             if isinstance(result, Skipped):
@@ -306,12 +323,19 @@ def rollup_vault(
                 _merge(outcomes, result.change, dry_run)
                 if dry_run:  # the diff is printed: a real run keeps no text (10,000 notes, hundreds of MB)
                     previews[path] = (previews[path][0] if path in previews else result.before, result.after)
-        if not stale:
+        if not stale or report.stopped:
             break
         # The model changed: notes already handled may now be out of date too, so look at all again.
+        model = None
+        if only is not None:  # an incremental run widens to every note, as a full run would
+            scratch = RollupReport()
+            candidates = _candidates(vault, records, settings, scratch, block_paths)
+            known = {skip.path for skip in report.skipped}
+            report.skipped += [skip for skip in scratch.skipped if skip.path not in known]
+            only, keeps = None, {}
         skipped = {skip.path for skip in report.skipped}
         pending = [path for path in candidates if path not in skipped]
-    for path in stale:
+    for path in stale if not report.stopped else ():
         if dry_run:  # a real run keeps what it did write to the note in an earlier pass
             outcomes.pop(path, None)
             previews.pop(path, None)
@@ -336,13 +360,45 @@ def rollup_vault(
         # nothing, the index included.
         vault.index.follow([change.path for change in report.changed], [])
         vault.refresh()
-    if not dry_run:  # charts of `chart` and `skills` blocks, written only where their bytes changed
+    if not dry_run and not report.stopped:  # charts of `chart` and `skills` blocks, where their bytes changed
         report.charts, warnings = charts.write()
         report.warnings += warnings
-    if not dry_run:  # the day's progress, appended only where it changed: an idle run writes nothing
-        report.recorded, warning = record_progress(vault, model, today)
+    if not dry_run and not report.stopped:  # the day's progress, where it changed: an idle run writes nothing
+        final = model if model is not None else build_model(records.values(), resolve, settings, today)
+        report.recorded, warning = record_progress(vault, final, today)
         report.warnings += [warning] if warning else []
+    if state is not None:
+        remember(
+            state, model if not (dry_run or report.stopped) else None, settings, today, block_paths, only
+        )
+        state.retry = {*report.held, *(skip.path for skip in report.skipped if skip.problem)}
+        state.dirty = {*report.written, *state.retry}
     return report
+
+
+def _records(
+    vault: Vault, state: RollupState | None, changed: Collection[str] | None
+) -> dict[str, KnownNote]:
+    """Every note as rollup knows it. A watcher's round takes the previous round's and renews only the
+    notes re-read since (10,000 new objects a round otherwise); any other run starts afresh."""
+    kept: dict[str, KnownNote] | None = None
+    if state is not None and changed is not None and state.model is not None:
+        kept = state.records
+    if kept is None:
+        records: dict[str, KnownNote] = {
+            path: IndexedNote(summary, vault) for path, summary in vault.summaries.items()
+        }
+    else:
+        records = kept
+        for path in {*changed, *state.dirty} if state is not None and changed is not None else ():
+            summary = vault.summaries.get(path)
+            if summary is None:
+                records.pop(path, None)
+            else:
+                records[path] = IndexedNote(summary, vault)
+    if state is not None:
+        state.records = records
+    return records
 
 
 def _candidates(
@@ -351,14 +407,17 @@ def _candidates(
     settings: RollupSettings,
     report: RollupReport,
     block_paths: set[str],
+    only: list[str] | None = None,
 ) -> list[str]:
-    """Notes rollup works on, in path order; notes it must leave alone go to `report.skipped`.
+    """Notes rollup works on (of `only`, when given), in path order; notes it must leave alone go to
+    `report.skipped`.
 
-    Notes that hold managed blocks are added to `block_paths`: those are re-rendered every run.
+    Notes that hold managed blocks are added to `block_paths`: those are re-rendered every full run.
     """
     candidates = []
     status_types = settings.status.types if settings.status.enabled else frozenset()
-    for path, record in records.items():
+    chosen = records.items() if only is None else ((path, records[path]) for path in only if path in records)
+    for path, record in chosen:
         managed = record.type in settings.types or record.type in status_types
         blocks = _mentions_blocks(vault, path)
         if record.is_template:
@@ -399,38 +458,57 @@ def _mentions_blocks(vault: Vault, path: str) -> bool:
 
 
 def _summary_data(
-    model: RollupModel, settings: RollupSettings, vault: Vault, charts: ChartFiles
+    model: RollupModel,
+    settings: RollupSettings,
+    vault: Vault,
+    resolve: Callable[[str, str], str | None],
+    charts: ChartFiles,
+    state: RollupState | None = None,
 ) -> SummaryData:
+    ambiguous = state.ambiguous if state is not None else {}
+
+    def is_ambiguous(name: str, source: str) -> bool:
+        key = (name, source)
+        if key not in ambiguous:
+            ambiguous[key] = vault.resolve(name, source).ambiguous
+        return ambiguous[key]
+
+    dues = state.dues if state is not None else {}
     return SummaryData(
         notes=model.views,
         plans=model.plans,
-        resolve=vault.resolve_path,
+        resolve=resolve,
         done_statuses=settings.done_statuses,
         bar_width=settings.bar_width,
         journal_limit=settings.journal_limit,
         open_tasks_limit=settings.open_tasks_limit,
         due_key=settings.names["due"],
         date_key=settings.names["date"],
-        open_dues=lambda notes: _open_dues(vault, notes),
-        ambiguous=lambda name, source: vault.resolve(name, source).ambiguous,
+        open_dues=lambda notes: _open_dues(vault, notes, dues),
+        ambiguous=is_ambiguous,
         today=charts.today,
         history=charts.series,
         renderers=charts.renderers(),
     )
 
 
-def _open_dues(vault: Vault, notes: Sequence[RolledNote]) -> dict[str, dt.date | None]:
+def _open_dues(
+    vault: Vault, notes: Sequence[RolledNote], cache: dict[str, dt.date | None]
+) -> dict[str, dt.date | None]:
     """Where each note stands in an open-tasks block, from the index for notes known by their summary
-    (no task is built), from the tasks of a note read during this run (its index entry is behind)."""
+    (no task is built), from the tasks of a note read during this run (its index entry is behind).
+    `cache` keeps the answers for the next run of a watcher (its state drops those of changed notes)."""
+    found = {note.path: cache[note.path] for note in notes if note.path in cache}
+    notes = [note for note in notes if note.path not in found]
     indexed = [n.path for n in notes if isinstance(n, NoteView) and isinstance(n.source, IndexedNote)]
-    known = vault.index.open_dues(indexed)
-    found: dict[str, dt.date | None] = {}
+    known = vault.index.open_dues(indexed) if indexed else {}
     for note in notes:
         day = known.get(note.path)
         if day is None:
             found[note.path] = first_open_due(note.tasks)
         else:
             found[note.path] = dt.date.fromordinal(day) if day else None
+        cache[note.path] = found[note.path]
     return found
 
 
@@ -458,6 +536,7 @@ def _roll_note(
     model: RollupModel,
     data: SummaryData,
     dry_run: bool,
+    keep: Callable[[Block], bool] | None = None,
 ) -> _Rolled | Skipped | None:
     """Bring one note up to date. None: it changed since the model was built (re-read; recompute)."""
     try:
@@ -479,7 +558,7 @@ def _roll_note(
     if not note.editable:  # it broke while we ran: its record was refreshed, now leave it alone
         return Skipped(path, note.errors[0].message)
     body = note.body
-    new_body, blocks = apply_blocks(body, data, path, note.body_line)
+    new_body, blocks = apply_blocks(body, data, path, note.body_line, keep)
     problems = parse_blocks(body, note.body_line)[1]
     target = note
     if blocks:
@@ -536,5 +615,3 @@ def _merge(outcomes: dict[str, NoteChange], change: NoteChange, dry_run: bool) -
     else:
         known.properties += change.properties
         known.blocks += [b for b in change.blocks if b not in known.blocks]
-
-

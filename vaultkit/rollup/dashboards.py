@@ -23,6 +23,8 @@ and `vaultkit rollup` show. The text itself comes from `rollup.render`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from vaultkit.markdown.blocks import KINDS, Block, block_problems, parse_blocks
 from vaultkit.props.frontmatter import newline_of, split_lines
 from vaultkit.rollup.render import RolledNote, SummaryData, render_block
@@ -39,11 +41,19 @@ __all__ = [
 ]
 
 
-def apply_blocks(body: str, data: SummaryData, source: str, first_line: int = 1) -> tuple[str, list[str]]:
+def apply_blocks(
+    body: str,
+    data: SummaryData,
+    source: str,
+    first_line: int = 1,
+    keep: Callable[[Block], bool] | None = None,
+) -> tuple[str, list[str]]:
     """`body` with every well-formed block re-rendered, and the specs of the blocks whose text changed.
 
     Only lines strictly between a begin and its end marker are replaced; everything else, markers
     included, stays byte for byte. The block text is framed by blank lines and uses the note's line ends.
+    A block for which `keep` says yes is left as it is: an incremental rollup knows it cannot have changed
+    (rendering a 10,000-note vault's blocks is most of what a watcher's round costs).
     """
     blocks, _ = parse_blocks(body, first_line)
     if not blocks:
@@ -54,6 +64,8 @@ def apply_blocks(body: str, data: SummaryData, source: str, first_line: int = 1)
     changed: list[str] = []
     position = 0
     for block in blocks:
+        if keep is not None and keep(block):
+            continue  # its lines go out with the next block's, or with the rest
         out += lines[position : block.begin + 1]
         if not out[-1].endswith(("\n", "\r")):  # cannot happen for a begin marker; be safe anyway
             out[-1] += newline

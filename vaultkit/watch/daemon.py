@@ -11,6 +11,10 @@ Its own writes never start a round: the rollup report gives the content hash of 
 event for a file that hashes the same is dropped (content, not timing: a user who edits the note a
 millisecond later has other bytes). With nothing happening, nothing is read and nothing is written.
 
+Each round after the first is incremental where it can be (`RollupState`, kept here: only the changed
+notes, their plans and the dashboards that show them are recomputed); a create, delete or move, or a
+rescan, makes it a full one.
+
 Robustness: one note that cannot be read or written is reported by the rollup and skipped; an error while
 following a path (a file gone mid-read, a permission error) or too many events at once makes the next
 round a rescan (`Vault.refresh()` and a full rollup); an exception in a round is logged and retried with
@@ -35,7 +39,9 @@ from watchdog.observers import Observer
 
 from vaultkit.errors import UnsafePathError, VaultkitError
 from vaultkit.index.scan import content_hash
+from vaultkit.reporting import reporting_progress
 from vaultkit.rollup.apply import RollupReport, rollup_vault
+from vaultkit.rollup.incremental import RollupState
 from vaultkit.vault import Change, ChangeKind, Vault
 from vaultkit.watch.debounce import Debouncer
 from vaultkit.watch.describe import describe_change, describe_round
@@ -64,6 +70,10 @@ class _Event:
 
 
 _Item = _Event | str
+
+
+class _StoppedError(Exception):
+    """Raised out of a long first run (the index of a cold vault) when a stop was asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,7 @@ class Watcher:
         self._backoff = 0.0
         self._identity: tuple[int, int] | None = None
         self._observer: BaseObserver | None = None
+        self._state = RollupState()
 
     # ------------------------------------------------------------------------------------ control
 
@@ -144,11 +155,30 @@ class Watcher:
         if self.vault is None or self.vault.root.absolute() != self.root or self.rounds:
             self.vault = Vault(self.root)
         self._start_observer()
-        report = rollup_vault(self.vault)
+        self._state.clear()
+        try:
+            # The first run may index a cold vault (seconds at 10,000 notes): a stop request ends it at
+            # the next progress report, which the index takes without writing anything half-done.
+            with reporting_progress(self._progress):
+                report = rollup_vault(self.vault, state=self._state, should_stop=self._should_stop)
+        except _StoppedError:
+            self._state.clear()
+            log.info("stopped before the vault was up to date")
+            return
         self._after_rollup(report)
         _ = self.vault.summaries  # the index as of now: what the first change is described against
         self.rounds += 1
         _log_report(f"watching {self.root}", report)
+
+    def _should_stop(self) -> bool:
+        """Asked by rollup between notes: a stop request ends even the first full rollup within moments."""
+        return self._stopping
+
+    def _progress(self, label: str, done: int, total: int) -> None:
+        """The progress callback of the first run: the index of a cold vault asks nothing else between
+        notes, so a stop request is raised from here (the index drops the chunks not yet parsed)."""
+        if self._stopping:
+            raise _StoppedError(label)
 
     def _step(self) -> None:
         """Wait for events or the next deadline, take in what is queued, and run a round when one is due."""
@@ -232,15 +262,28 @@ class Watcher:
         assert vault is not None
         self.rounds += 1
         changes: list[str] = []
+        changed: list[str] | None = None
         if rescan:
             self._rescan_at = None
             self._structural.clear()
             self._moved_from.clear()
+            self._state.clear()
             vault.refresh()
         else:
+            # A created, deleted or moved note may change what links resolve to: a full round then.
+            local = not any(path in self._structural or path in self._moved_from for path in due)
             changes = self._follow(vault, due)
+            if local and self._rescan_at is None:
+                changed = [path for path in due if not ignored(path)]
         busy = self.debouncer.busy()
-        report = rollup_vault(vault, hold=busy, following=True)
+        report = rollup_vault(
+            vault,
+            hold=busy,
+            following=True,
+            state=self._state,
+            changed=changed,
+            should_stop=self._should_stop,
+        )
         self._after_rollup(report)
         line = describe_round(changes, report, vault.summaries, due, "rescan" if rescan else "quiet")
         if changes or report.changed:

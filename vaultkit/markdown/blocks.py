@@ -28,19 +28,24 @@ import re
 from dataclasses import dataclass
 
 from vaultkit.markdown.comments import mask_comments
+from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.markdown.scanner import code_lines
 from vaultkit.notes.links import linked_targets
 from vaultkit.props.frontmatter import parse_frontmatter, split_lines
 
-__all__ = ["KINDS", "Block", "block_problems", "parse_blocks"]
+__all__ = ["KINDS", "WRITTEN_ELSEWHERE", "Block", "block_problems", "parse_blocks"]
 
 KINDS: dict[str, frozenset[str]] = {
+    "review": frozenset({"period", "start", "end"}),
     "plans": frozenset(),
     "milestones": frozenset({"plan"}),
     "open-tasks": frozenset({"plan", "limit"}),
     "journal": frozenset({"limit"}),
 }
 """Every block kind and the arguments it accepts."""
+
+WRITTEN_ELSEWHERE = frozenset({"review"})
+"""Kinds a command of their own fills (`vaultkit review`), which rollup leaves as they are."""
 
 _MARKER_HEAD_RE = re.compile(r" {0,3}<!--[ \t]*+vaultkit:(begin|end)")
 # What may be meant as a marker: `vaultkit` (any case, spaces or dashes between its letters) after a `<`
@@ -180,6 +185,10 @@ def _read_header(header: str) -> tuple[str, tuple[tuple[str, str], ...], str | N
     for name, value in args:
         if name == "limit" and not (value.isascii() and value.isdigit() and int(value) >= 1):
             return kind, (), f"limit must be a whole number of 1 or more, not {value!r}"
+        if name in ("start", "end") and not ISO_DATE_RE.fullmatch(value):
+            return kind, (), f"{name} must be a date like 2026-12-28, not {value!r}"
+        if name == "period" and value not in ("week", "month", "quarter"):
+            return kind, (), f"period must be week, month or quarter, not {value!r}"
         if name == "plan" and not linked_targets(value):
             return kind, (), f'plan must name a plan, like plan="[[My Plan]]", not {value!r}'
     return kind, tuple(args), None

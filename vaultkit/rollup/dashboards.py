@@ -20,7 +20,7 @@ and `vaultkit rollup` show. The text itself comes from `rollup.render`.
 
 from __future__ import annotations
 
-from vaultkit.markdown.blocks import KINDS, Block, block_problems, parse_blocks
+from vaultkit.markdown.blocks import KINDS, WRITTEN_ELSEWHERE, Block, block_problems, parse_blocks
 from vaultkit.props.frontmatter import newline_of, split_lines
 from vaultkit.rollup.render import RolledNote, SummaryData, render_block
 
@@ -40,9 +40,10 @@ def apply_blocks(body: str, data: SummaryData, source: str, first_line: int = 1)
     """`body` with every well-formed block re-rendered, and the specs of the blocks whose text changed.
 
     Only lines strictly between a begin and its end marker are replaced; everything else, markers
-    included, stays byte for byte. The block text is framed by blank lines and uses the note's line ends.
+    included, stays byte for byte. Blocks another command fills (`WRITTEN_ELSEWHERE`: a review's) are
+    left as they are. The block text is framed by blank lines and uses the note's line ends.
     """
-    blocks, _ = parse_blocks(body, first_line)
+    blocks = [b for b in parse_blocks(body, first_line)[0] if b.kind not in WRITTEN_ELSEWHERE]
     if not blocks:
         return body, []
     lines = split_lines(body)

@@ -469,7 +469,7 @@ def test_cli_init_then_check_and_new(tmp_path: Path) -> None:
     assert out.startswith(f"created 18 files in {root}\n  Home.md\n")
     assert "rolled up: 4 notes updated\n" in out
     assert out.endswith("      your plan: Plans/Staff Data Engineer PDP.md\n")
-    assert invoke("check", "--vault", str(root)) == (0, "9 notes checked: no problems\n", "")
+    assert invoke("check", "--vault", str(root)) == (0, "11 notes checked: no problems\n", "")
 
     code, out, err = invoke("new", "milestone", "Talk at a conference", "--vault", str(root))
     assert (code, out, err) == (0, "created Milestones/Talk at a conference.md\n", "")

@@ -166,7 +166,7 @@ def _read_header(header: str) -> tuple[str, tuple[tuple[str, str], ...], str | N
         return "", (), "begin marker without a kind (write e.g. <!-- vaultkit:begin plans -->)"
     kind = kind_match.group(0)
     if kind not in KINDS:
-        known = ", ".join(sorted(KINDS))
+        known = ", ".join(sorted(set(KINDS) - WRITTEN_ELSEWHERE))  # the kinds a note's author places
         return kind, (), f"unknown block kind {kind!r} (known kinds: {known}); block left untouched"
     rest, pos, args = header[kind_match.end() :], 0, []
     while pos < len(rest.rstrip()):

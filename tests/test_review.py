@@ -350,3 +350,12 @@ def test_unknown_review_setting_is_refused(tmp_path: Path) -> None:
 def test_a_review_block_with_a_bad_period_is_reported() -> None:
     text = '<!-- vaultkit:begin review period="year" -->\n<!-- vaultkit:end -->\n'
     assert block_problems(text) == [(1, "period must be week, month or quarter, not 'year'")]
+
+
+def test_a_deleted_notes_history_is_not_listed(tmp_path: Path) -> None:
+    root = a_vault(tmp_path)
+    record(root, [Point(dt.date(2026, 12, 20), "Milestones/Gone.md", "milestone", 0, 2)])
+    record(root, [Point(dt.date(2026, 12, 30), "Milestones/Gone.md", "milestone", 2, 2)])
+    result = write_review(Vault(root), "week", dt.date(2026, 12, 31), now=NOW, dry_run=True)
+    assert [t.note for t in result.moved.completed if t.line is None] == [PLAN]
+    assert not (root / result.path).exists()

@@ -171,10 +171,12 @@ def what_moved(
     reached: list[DatedNote] = []
     due_next: list[DatedNote] = []
     dated: dict[str, int] = {}
+    seen: set[str] = set()
     coming = period.next()
     for note in notes:
         if note.is_template:
             continue
+        seen.add(note.path)
         for task in note.tasks:
             done_on = task.dates.get("done")
             if task.done and done_on is not None and done_on in period:
@@ -198,7 +200,7 @@ def what_moved(
         found = _before_and_after(history.series(path), period)
         if found is not None and found[0].value()[:2] != found[1].value()[:2]:
             changes.append(PlanChange(path, *found))
-    for path in history.paths():
+    for path in (p for p in history.paths() if p in seen):  # a deleted note's history is not news
         rise = _rise(history, path, period)
         if path in plans:
             rise -= sum(_rise(history, m, period) for m in plans[path].milestones)

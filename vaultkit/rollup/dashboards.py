@@ -10,6 +10,8 @@ markers stay out of the way, and they survive every editor. Kinds:
                                 open tasks under their note's link, soonest 📅 due first;
                                 the first N (default 15), then a line saying how many are left out
     journal [limit=N]           the latest journal entries with their done/total
+    review period=… start=… end=…
+                                what moved in a review's period: written by `vaultkit review`, left alone here
 
 Output is plain Markdown, deterministic (stable sorts, no timestamps), and never contains a checkbox, so a
 summary never counts the tasks it lists. A marker inside code or a `%%comment%%` is not a marker. Anything

@@ -82,7 +82,9 @@ def test_init_creates_a_clean_rolled_up_vault(tmp_path: Path) -> None:
             "Templates/Career ladder.md",
             "Templates/Daily journal.md",
             "Templates/Milestone.md",
+            "Templates/Monthly check-in.md",
             "Templates/PDP plan.md",
+            "Templates/Quarterly review.md",
             "Templates/Weekly review.md",
         ]
     )
@@ -464,10 +466,10 @@ def test_cli_init_then_check_and_new(tmp_path: Path) -> None:
     root = tmp_path / "pdp"
     code, out, err = invoke("init", str(root), "--role", "Data Engineer", "--level", "staff", "--name", "Ada")
     assert (code, err) == (0, "")
-    assert out.startswith(f"created 16 files in {root}\n  Home.md\n")
+    assert out.startswith(f"created 18 files in {root}\n  Home.md\n")
     assert "rolled up: 4 notes updated\n" in out
     assert out.endswith("      your plan: Plans/Staff Data Engineer PDP.md\n")
-    assert invoke("check", "--vault", str(root)) == (0, "9 notes checked: no problems\n", "")
+    assert invoke("check", "--vault", str(root)) == (0, "11 notes checked: no problems\n", "")
 
     code, out, err = invoke("new", "milestone", "Talk at a conference", "--vault", str(root))
     assert (code, out, err) == (0, "created Milestones/Talk at a conference.md\n", "")
@@ -484,7 +486,7 @@ def test_cli_refusals_have_exit_codes_and_one_line(tmp_path: Path) -> None:
     assert err.startswith("vaultkit: ") and "not empty" in err and err.count("\n") == 1
     code, out, err = invoke("init", str(root), "--force", "--level", "mid")
     assert code == 0
-    assert "skipped 16 files that already existed (left as they were):\n" in out
+    assert "skipped 18 files that already existed (left as they were):\n" in out
     assert "not rolled up: the folder already held notes" in out
 
     code, _, err = invoke("new", "plan", "../x", "--vault", str(root))

@@ -98,10 +98,12 @@ EXPECTED_TYPES = {
     "Milestone.md": "milestone",
     "Daily journal.md": "journal",
     "Weekly review.md": "review",
+    "Monthly check-in.md": "review",
+    "Quarterly review.md": "review",
 }
 
 
-def test_the_five_templates_exist() -> None:
+def test_the_seven_templates_exist() -> None:
     assert sorted(p.name for p in TEMPLATES) == sorted(EXPECTED_TYPES)
 
 

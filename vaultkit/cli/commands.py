@@ -15,6 +15,7 @@ from vaultkit.cli.completion import completion
 from vaultkit.cli.history import history
 from vaultkit.cli.importing import fix, import_
 from vaultkit.cli.properties import set_, unset
+from vaultkit.cli.review import review
 from vaultkit.cli.rollup import rollup
 from vaultkit.cli.scaffold import init, new
 from vaultkit.cli.service import service
@@ -25,6 +26,6 @@ __all__ = ["main"]
 
 for _command in (
     status, tasks, show, set_, unset, check, init, new, rollup, import_, fix, watch, service, completion,
-    history, chart,
+    history, chart, review,
 ):
     main.add_command(_command)

@@ -29,13 +29,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from vaultkit.markdown.comments import mask_comments
+from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.markdown.scanner import code_lines
 from vaultkit.notes.links import linked_targets
 from vaultkit.props.frontmatter import parse_frontmatter, split_lines
 
-__all__ = ["KINDS", "Block", "block_problems", "parse_blocks"]
+__all__ = ["KINDS", "WRITTEN_ELSEWHERE", "Block", "block_problems", "parse_blocks"]
 
 KINDS: dict[str, frozenset[str]] = {
+    "review": frozenset({"period", "start", "end"}),
     "plans": frozenset(),
     "milestones": frozenset({"plan"}),
     "open-tasks": frozenset({"plan", "limit"}),
@@ -44,6 +46,9 @@ KINDS: dict[str, frozenset[str]] = {
     "skills": frozenset(),
 }
 """Every block kind and the arguments it accepts."""
+
+WRITTEN_ELSEWHERE = frozenset({"review"})
+"""Kinds a command of their own fills (`vaultkit review`), which rollup leaves as they are."""
 
 _MARKER_HEAD_RE = re.compile(r" {0,3}<!--[ \t]*+vaultkit:(begin|end)")
 # What may be meant as a marker: `vaultkit` (any case, spaces or dashes between its letters) after a `<`
@@ -71,7 +76,6 @@ _MALFORMED = (
 )
 _ARG_RE = re.compile(r"""[ \t]+([A-Za-z][\w-]*)=("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s"'=]+)""")
 _KIND_RE = re.compile(r"[\w-]+")
-_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +169,7 @@ def _read_header(header: str) -> tuple[str, tuple[tuple[str, str], ...], str | N
         return "", (), "begin marker without a kind (write e.g. <!-- vaultkit:begin plans -->)"
     kind = kind_match.group(0)
     if kind not in KINDS:
-        known = ", ".join(sorted(KINDS))
+        known = ", ".join(sorted(set(KINDS) - WRITTEN_ELSEWHERE))  # the kinds a note's author places
         return kind, (), f"unknown block kind {kind!r} (known kinds: {known}); block left untouched"
     rest, pos, args = header[kind_match.end() :], 0, []
     while pos < len(rest.rstrip()):
@@ -186,6 +190,10 @@ def _read_header(header: str) -> tuple[str, tuple[tuple[str, str], ...], str | N
             return kind, (), f"limit must be a whole number of 1 or more, not {value!r}"
         if name == "since" and not _is_date(value):
             return kind, (), f'since must be a date like since="2026-01-01", not {value!r}'
+        if name in ("start", "end") and not _is_date(value):
+            return kind, (), f"{name} must be a date like 2026-12-28, not {value!r}"
+        if name == "period" and value not in ("week", "month", "quarter"):
+            return kind, (), f"period must be week, month or quarter, not {value!r}"
         if name == "plan" and not linked_targets(value):
             return kind, (), f'plan must name a plan, like plan="[[My Plan]]", not {value!r}'
     if kind == "chart" and "plan" not in names:
@@ -195,7 +203,7 @@ def _read_header(header: str) -> tuple[str, tuple[tuple[str, str], ...], str | N
 
 def _is_date(value: str) -> bool:
     """Whether `value` is a calendar date written `YYYY-MM-DD` (`2026-02-30` is not)."""
-    if not _ISO_DATE_RE.fullmatch(value):
+    if not ISO_DATE_RE.fullmatch(value):
         return False
     try:
         date.fromisoformat(value)

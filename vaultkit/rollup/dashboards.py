@@ -13,6 +13,8 @@ markers stay out of the way, and they survive every editor. Kinds:
     chart plan="[[X]]" [since=DATE]
                                 the embed of plan X's burn-up chart, Charts/X.svg, which rollup redraws
     skills                      the embed of the note's capability table drawn as a chart
+    review period=… start=… end=…
+                                what moved in a review's period: written by `vaultkit review`, left alone here
 
 Output is plain Markdown, deterministic (stable sorts, no timestamps), and never contains a checkbox, so a
 summary never counts the tasks it lists. A marker inside code or a `%%comment%%` is not a marker. Anything
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from vaultkit.markdown.blocks import KINDS, Block, block_problems, parse_blocks
+from vaultkit.markdown.blocks import KINDS, WRITTEN_ELSEWHERE, Block, block_problems, parse_blocks
 from vaultkit.props.frontmatter import newline_of, split_lines
 from vaultkit.rollup.render import RolledNote, SummaryData, render_block
 
@@ -51,11 +53,12 @@ def apply_blocks(
     """`body` with every well-formed block re-rendered, and the specs of the blocks whose text changed.
 
     Only lines strictly between a begin and its end marker are replaced; everything else, markers
-    included, stays byte for byte. The block text is framed by blank lines and uses the note's line ends.
-    A block for which `keep` says yes is left as it is: an incremental rollup knows it cannot have changed
-    (rendering a 10,000-note vault's blocks is most of what a watcher's round costs).
+    included, stays byte for byte. Blocks another command fills (`WRITTEN_ELSEWHERE`: a review's) are
+    left as they are. The block text is framed by blank lines and uses the note's line ends.
+    A block for which `keep` says yes is left as it is too: an incremental rollup knows it cannot have
+    changed (rendering a 10,000-note vault's blocks is most of what a watcher's round costs).
     """
-    blocks, _ = parse_blocks(body, first_line)
+    blocks = [b for b in parse_blocks(body, first_line)[0] if b.kind not in WRITTEN_ELSEWHERE]
     if not blocks:
         return body, []
     lines = split_lines(body)

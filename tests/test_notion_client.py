@@ -154,3 +154,33 @@ def test_the_token_never_reaches_messages_or_logs(
     text = str(caught.value) + caplog.text
     assert "secret_WRONG_token" not in text and emu.token not in text
     assert redact(f"Bearer {emu.token}", emu.token) == "Bearer [redacted]"
+
+
+def test_after_a_429_requests_resume_at_the_rate_not_in_a_burst(emu: NotionEmulator) -> None:
+    """A wait for Retry-After does not fill the bucket: the requests after it are paced, one per 1/rate."""
+    parent = emu.add_page("PDP")
+    emu.faults.add(Fault(status=429, retry_after=1, times=1))
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 3))
+        now[0] += seconds
+
+    with _notion(emu, Pacing(rate=3.0, burst=3, backoff=0.0), sleep=sleep, clock=lambda: now[0]) as notion:
+        notion.get(f"pages/{parent}")
+        notion.get(f"pages/{parent}")
+    assert slept == [1.0, 0.333, 0.333]
+
+
+def test_a_failed_read_back_never_repeats_the_write(emu: NotionEmulator) -> None:
+    parent = emu.add_page("PDP")
+    emu.faults.add(Fault(status=503, match="POST /v1/pages", committed=True))
+
+    def confirm() -> dict[str, Any] | None:
+        raise NotionError("no answer", code="unreachable")
+
+    with _notion(emu) as notion, pytest.raises(NotionError) as caught:
+        notion.call("POST", "pages", body=_page(parent), confirm=confirm)
+    assert caught.value.status == 503
+    assert [r.method + " " + r.path for r in emu.writes()] == ["POST /v1/pages"]

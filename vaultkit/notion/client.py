@@ -143,9 +143,9 @@ class _Bucket:
         while True:
             with self._lock:
                 now = self._clock()
-                if self._rate is not None:
-                    self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
-                self._stamp = now
+                if self._rate is not None:  # tokens accrue from the end of a hold, not during it
+                    self._tokens = min(self._burst, self._tokens + max(0.0, now - self._stamp) * self._rate)
+                self._stamp = max(now, self._stamp)
                 delay = max(0.0, self._not_before - now)
                 if delay == 0.0:
                     if self._rate is None or self._tokens >= 1.0:
@@ -159,6 +159,7 @@ class _Bucket:
         with self._lock:
             self._not_before = max(self._not_before, self._clock() + seconds)
             self._tokens = 0.0
+            self._stamp = max(self._stamp, self._not_before)  # no burst right after the wait
 
 
 class Notion:
@@ -256,7 +257,7 @@ class Notion:
             if wait is not None and wait > self.pacing.max_wait:
                 raise error
             if writes and confirm is not None and error.outcome_unknown:
-                landed = self._confirmed(confirm)
+                landed = self._confirmed(confirm, error)
                 if landed is not None:
                     log.info("%s /v1/%s: %s, but the write landed", method, path, error.code)
                     return landed
@@ -293,13 +294,20 @@ class Notion:
 
     # ------------------------------------------------------------------------------------- helpers
 
-    def _confirmed(self, confirm: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
-        """Ask `confirm` whether a write landed; a failing read counts as "don't know yet": None."""
+    def _confirmed(
+        self, confirm: Callable[[], dict[str, Any] | None], error: NotionError
+    ) -> dict[str, Any] | None:
+        """Ask `confirm` whether a write landed: its answer, or None when it did not.
+
+        The read-back goes through `call` (paced, retried). When even that fails, the outcome stays
+        unknown and repeating the write could double it, so the write's own error is raised instead:
+        the next sync finds whatever landed by its id and goes on from there.
+        """
         try:
             return confirm()
         except NotionError as exc:
-            log.info("read-back failed (%s); the write will be repeated after it is checked", exc.code)
-            return None
+            log.info("read-back failed (%s): not repeating a write that may have landed", exc.code)
+            raise error from exc
 
     def _backoff(self, attempt: int) -> float:
         base = self.pacing.backoff * math.pow(2, attempt - 1)

@@ -148,10 +148,10 @@ class _Bucket:
                 self._stamp = max(now, self._stamp)
                 delay = max(0.0, self._not_before - now)
                 if delay == 0.0:
-                    if self._rate is None or self._tokens >= 1.0:
+                    if self._rate is None or self._tokens >= 1.0 - 1e-9:  # float dust is a token
                         self._tokens -= 1.0 if self._rate is not None else 0.0
                         return waited
-                    delay = (1.0 - self._tokens) / self._rate
+                    delay = max((1.0 - self._tokens) / self._rate, 1e-4)
             self._sleep(delay)
             waited += delay
 

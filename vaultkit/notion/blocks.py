@@ -41,6 +41,7 @@ from vaultkit.notion.richtext import (
     fit_items,
     inline_items,
     no_links,
+    normalize,
     split_utf16,
     text_item,
     utf16_len,
@@ -305,7 +306,8 @@ def _quote(node: SyntaxTreeNode, context: _Context, line: int) -> list[Block]:
         body += _paragraph(parser().parseInline(rest, context.env)[0], context, line + 1)
     body += _blocks(children[1:], context)
     if fold:
-        return _with_overflow("toggle", {}, [text_item(f"{emoji} "), *title_items], body, line)
+        # one item list per text (see richtext): the emoji merges into a plain title's first item
+        return _with_overflow("toggle", {}, normalize([text_item(f"{emoji} "), *title_items]), body, line)
     icon = {"icon": {"type": "emoji", "emoji": emoji}, "color": color}
     return _with_overflow("callout", icon, title_items, body, line)
 

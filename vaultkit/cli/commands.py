@@ -2,7 +2,7 @@
 
 The group and its plumbing live in `vaultkit.cli.app`; each subcommand lives in the module named for what
 it does (`status`, `properties`, `check`, `scaffold`, `rollup`, `history`, `importing`,
-`watch`, `service`, `completion`), defined
+`watch`, `service`, `completion`, `notion`), defined
 there without the group and added here, so no command module imports another and none imports this one.
 """
 
@@ -13,6 +13,7 @@ from vaultkit.cli.check import check
 from vaultkit.cli.completion import completion
 from vaultkit.cli.history import history
 from vaultkit.cli.importing import fix, import_
+from vaultkit.cli.notion import notion
 from vaultkit.cli.properties import set_, unset
 from vaultkit.cli.rollup import rollup
 from vaultkit.cli.scaffold import init, new
@@ -24,6 +25,6 @@ __all__ = ["main"]
 
 for _command in (
     status, tasks, show, set_, unset, check, init, new, rollup, import_, fix, watch, service, completion,
-    history,
+    history, notion,
 ):
     main.add_command(_command)

@@ -6,7 +6,7 @@ Notion. What is read back carries every field Notion fills in (option ids and co
 
 from __future__ import annotations
 
-import secrets
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -25,8 +25,12 @@ from .validate import (
 Schema = dict[str, dict[str, Any]]  # name -> {"id", "name", "type", <type>: {...}}
 
 
+_PROPERTY_IDS = itertools.count(1)
+
+
 def new_property_id() -> str:
-    return secrets.token_hex(2)
+    """Short like Notion's, and unique: random 4-hex ids collided now and then within one schema."""
+    return f"p{next(_PROPERTY_IDS):x}"
 
 
 def property_type(config: Any, path: str) -> str:

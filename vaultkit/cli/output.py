@@ -260,7 +260,7 @@ def table(
 
 BAR_MIN = 500  # notes: fewer parse or roll up in about a second, and a bar that flashes by is noise
 #: Runs whose items each take longer get a bar sooner (a document to import is parsed and planned whole).
-BAR_MIN_BY_LABEL = {"importing documents": 20}
+BAR_MIN_BY_LABEL = {"importing documents": 20, "syncing with Notion": 5}
 
 
 @contextlib.contextmanager

@@ -178,7 +178,13 @@ class _Run:
             self.count[parent] -= 1
 
     def _trashed(self, block_id: str) -> dict[str, Any] | None:
-        block = self.notion.get(f"blocks/{block_id}")
+        """The block when it is in the trash already; None (repeat the delete) when it is not, or when
+        even reading it fails: a delete is safe to repeat, and a repeat of one that landed answers
+        "archived", which `delete` takes as done."""
+        try:
+            block = self.notion.get(f"blocks/{block_id}")
+        except NotionError:
+            return None
         return block if block.get("in_trash") or block.get("archived") else None
 
     def insert(self, op: Insert) -> None:

@@ -553,3 +553,36 @@ def test_dates_that_are_not_dates_are_left_out_with_a_warning() -> None:
     values = page_properties(PageSource("journals", "J", "J.md", "0" * 32, {"date": "31/03/2026"}))
     assert values.properties["Date"] == {"date": None}
     assert values.warnings == ("date: '31/03/2026' is not a date (YYYY-MM-DD); left out of the page",)
+
+
+def test_a_second_copy_without_the_ids_finds_the_pages_by_path(
+    tmp_path: Path, vault: Path, emu: NotionEmulator
+) -> None:
+    """Another machine whose copy of the vault has not received the ids yet: no page is created twice,
+    none is trashed, and its notes take the ids the pages carry, so both copies agree."""
+    other = tmp_path / "other"
+    shutil.copytree(vault, other)  # before the first sync: no vaultkit_id in any note
+    _sync(vault, emu)
+    before = _state(vault, emu)
+    emu.reset_log()
+    report = _sync(other, emu)
+    assert not report.failed
+    assert not [w for w in emu.writes() if w.path == "/v1/pages" or "in_trash" in (w.body or {})]
+    assert _state(other, emu) == before
+    for path in (PLAN, SHIP, MENTOR, DAY):
+        assert _sync_id(other, path) == _sync_id(vault, path)
+    emu.reset_log()
+    _sync(vault, emu)
+    assert emu.writes() == []
+
+
+def test_a_note_whose_id_line_was_deleted_keeps_its_page(vault: Path, emu: NotionEmulator) -> None:
+    _sync(vault, emu)
+    before = _state(vault, emu)
+    path = vault / SHIP
+    old = _sync_id(vault, SHIP)
+    path.write_text(path.read_text("utf-8").replace(f"vaultkit_id: {old}\n", ""), "utf-8")
+    report = _sync(vault, emu)
+    assert not report.failed
+    assert _sync_id(vault, SHIP) == old
+    assert _state(vault, emu) == before

@@ -35,6 +35,7 @@ from vaultkit.notes.note import Note
 from vaultkit.notion.blocks import markdown_to_blocks
 from vaultkit.notion.body import read_tree, sync_body
 from vaultkit.notion.client import Notion, NotionError
+from vaultkit.notion.matching import adoptable
 from vaultkit.notion.model import Block, RemoteBlock, canonical_json
 from vaultkit.notion.pages import (
     PageSource,
@@ -298,7 +299,7 @@ class _Run:
             path = self.vault.resolve_path(target, item.path)
             if path is None:
                 continue
-            sync_id = self.ids_by_path.get(path) or self._id_in(path)
+            sync_id = self.ids_by_path.get(path) or self.id_in(path)
             if sync_id is None:
                 continue
             page = self.pages.get(sync_id) or self._known(sync_id)
@@ -311,7 +312,7 @@ class _Run:
                 return page
         return None
 
-    def _id_in(self, path: str) -> str | None:
+    def id_in(self, path: str) -> str | None:
         summary = self.vault.summaries.get(path)
         if summary is None or summary.errors:
             return None
@@ -330,7 +331,7 @@ class _Run:
             path = self.vault.resolve_path(target, source)
             if path is None:
                 return None
-            sync_id = self.ids_by_path.get(path) or self._id_in(path)
+            sync_id = self.ids_by_path.get(path) or self.id_in(path)
             page = (self.pages.get(sync_id) or self._known(sync_id)) if sync_id else None
             return page_url(page) if page else None
 
@@ -449,6 +450,51 @@ def _fail(item: _Item, exc: VaultkitError) -> None:
     log.info("%s: %s", item.path, item.outcome.error)
 
 
+def _adopt(
+    run: _Run, items: Sequence[_Item], listings: Mapping[str, Mapping[str, dict[str, Any]]] | None
+) -> set[tuple[str, str]]:
+    """Give each note without a page the page of its path that no note of the vault claims (see
+    `vaultkit.notion.matching`); returns the (kind, former sync id) of the pages taken over."""
+    claimed = {sync_id for path in run.vault.summaries if (sync_id := run.id_in(path)) is not None}
+    claimed |= {item.sync_id for item in items}
+    path_name = run.settings.name("path")
+    adopted: set[tuple[str, str]] = set()
+    for item in items:
+        if item.page is not None or item.outcome.action == "failed":
+            continue
+        try:
+            if listings is not None:
+                candidates: list[tuple[str | None, Mapping[str, Any]]] = list(listings[item.kind].items())
+            else:
+                body = {"filter": {"property": path_name, "rich_text": {"equals": item.path}}}
+                candidates = [
+                    (_page_sync_id(page, run.id_name), page)
+                    for page in run.notion.paginate("POST", f"data_sources/{item.data_source}/query", body)
+                ]
+        except NotionError as exc:
+            _fail(item, exc)
+            continue
+        found = adoptable(candidates, item.path, path_name, claimed)
+        if found is None:
+            continue
+        former, page = found
+        if former is not None:
+            adopted.add((item.kind, former))
+            claimed.add(former)
+        if item.new_id and former is not None:  # the note takes the page's id: every copy agrees on it
+            item.sync_id = item.outcome.sync_id = former
+            item.outcome.warnings.append(f"found its page by path; took its {ID_PROPERTY} {former}")
+            if not run.write_id(item):
+                continue
+        else:
+            item.outcome.warnings.append(
+                f"took over the page synced from this path (id {former or 'none'}); it gets the note's id"
+            )
+        item.page = dict(page)
+        run.pages[item.sync_id] = str(page["id"])
+    return adopted
+
+
 def sync_vault(
     vault: Vault,
     notion: Notion,
@@ -493,6 +539,8 @@ def sync_vault(
                 run.pages[item.sync_id] = str(item.page["id"])
         except NotionError as exc:
             _fail(item, exc)
+    adopted = _adopt(run, items, listings if paths is None else None)
+    run.ids_by_path = {item.path: item.sync_id for item in items}  # adopted notes took their page's id
     live = [item for item in items if item.outcome.action != "failed"]
     for item in live:  # phase A: plans first, so relations can point at them
         if item.page is not None:
@@ -511,7 +559,7 @@ def sync_vault(
             _fail(item, exc)
     trashed: list[NoteOutcome] = []
     if paths is None and not run.unreadable:
-        claimed = {(item.kind, item.sync_id) for item in items} | {
+        claimed = {(item.kind, item.sync_id) for item in items} | adopted | {
             (kind, sync_id) for kind in listings for sync_id in protected
         }
         for kind, pages in listings.items():

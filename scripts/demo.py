@@ -1,12 +1,14 @@
 """`make demo`: build a demo vault with vaultkit itself, exactly as a user would.
 
 1. `vaultkit init` renders vault_template into a fresh vault with a starter plan;
-2. `vaultkit import` brings in the sample PDP documents (when ../shared/samples exists), repairing them;
+2. `vaultkit import --tasks` brings in the sample PDP documents (when ../shared/samples exists), repairing
+   them and making the items of their goal sections tasks (the career ladder gets a `skills` block under
+   its capabilities; the 12-month plan has no goal section, so it stays without tasks);
 3. six weeks of progress are replayed: each week a few tasks of the starter plan are ticked and
    `vaultkit rollup --today <that day>` records the week's point, through the same rollup path a user's
    rollups take (so the history is real rollup output, only its days are set back);
-4. a `chart` block (the starter plan's burn-up) goes into Home.md and a `skills` block into the plan,
-   as a user would add them, and `vaultkit rollup` writes progress, dashboards and charts;
+4. a `chart` block (the starter plan's burn-up) goes into Home.md, as a user would add it (the starter
+   plan has its `skills` block from `init`), and `vaultkit rollup` writes progress, dashboards and charts;
 5. `vaultkit status` prints the progress table.
 """
 
@@ -39,12 +41,6 @@ CHART_BLOCK = """
 <!-- vaultkit:end -->
 """
 
-SKILLS_BLOCK = """
-<!-- vaultkit:begin skills -->
-<!-- vaultkit:end -->
-"""
-
-
 def tick(note: Path, count: int) -> int:
     """Tick the first `count` open tasks of `note`, as a user would in Obsidian; how many were ticked."""
     text = note.read_text(encoding="utf-8")
@@ -65,15 +61,10 @@ def replay_history(vault: Path, plan: Path) -> bool:
     return True
 
 
-def add_blocks(vault: Path, plan: Path) -> None:
-    """The chart of the plan on Home, the skills chart under the plan's capability table."""
+def add_chart(vault: Path, plan: Path) -> None:
+    """The burn-up of the plan on Home."""
     home = vault / "Home.md"
     home.write_text(home.read_text(encoding="utf-8") + CHART_BLOCK.format(plan=plan.stem), encoding="utf-8")
-    text = plan.read_text(encoding="utf-8")
-    heading = text.find("## Capability gaps")
-    table_end = text.find("\n\n", text.find("\n|", heading)) if heading >= 0 else -1
-    if table_end >= 0:
-        plan.write_text(text[: table_end + 1] + SKILLS_BLOCK + text[table_end + 1 :], encoding="utf-8")
 
 
 def main() -> int:
@@ -89,7 +80,7 @@ def main() -> int:
         return 1
     samples = sorted(Path(args.samples).glob("*.md"))
     if samples:
-        if run("import", "--vault", str(vault), *map(str, samples)):
+        if run("import", "--vault", str(vault), "--tasks", *map(str, samples)):
             return 1
     else:
         print(f"\n(no sample documents at {args.samples}; the demo uses the template only)")
@@ -101,7 +92,7 @@ def main() -> int:
         # Today's ticks too: `init` recorded today's starting point, and the rollup below records today's
         # value over it only when the counts differ from the last point recorded (a week ago).
         tick(plans[0], 1)
-        add_blocks(vault, plans[0])
+        add_chart(vault, plans[0])
     if run("rollup", "--vault", str(vault)) not in (0,):
         return 1
     status = run("status", "--vault", str(vault))

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from vaultkit.history.chart import SeriesPoint
+from vaultkit.notes.tasks import percent_done
 
 __all__ = ["BARS", "progress_sparkline", "resample_last", "sparkline"]
 
@@ -65,7 +66,9 @@ def progress_sparkline(
     scale of each series' own range would make 10% -> 12% look like 0% -> 100%. The window ends `today`
     (default: the last recorded day). When nothing was recorded inside the window, the last earlier point
     stands for it, so a plan that stopped moving still shows where it stands. A point with total 0 counts
-    as 0%.
+    as 0%. Each point is first rounded to the whole percent the plan's `progress` column shows
+    (`percent_done`), so the last bar is drawn from the very number printed beside it: 37 of 40 shows 93%
+    and a full bar, never 93% beside the bar for 92.5%.
     """
     by_day: dict[date, SeriesPoint] = {}
     for point in sorted(points, key=lambda p: p.day):
@@ -79,5 +82,5 @@ def progress_sparkline(
     earlier = [p for p in ordered if p.day <= start]
     if not window and earlier:
         window = [earlier[-1]]
-    ratios = [p.done / p.total if p.total > 0 else 0.0 for p in window]
-    return sparkline(ratios, width, low=0.0, high=1.0)
+    percents = [percent_done(p.done, p.total) or 0 for p in window]
+    return sparkline(percents, width, low=0.0, high=100.0)

@@ -6,9 +6,11 @@ One line per point, in the order they were recorded:
      "milestones_done": 1, "milestones_total": 3}
 
 (on one line; `milestones_done`/`milestones_total` only for plans). `path` is vault-relative with `/`.
-A note's value on a day is the last line for that path and day: rollup appends a point only when a note's
-counts differ from the last one recorded for it, so a day with many rollups holds a few lines per note and
-an idle rollup appends nothing.
+A note's value on a day is the last line for that path and day, and it holds until the note's next recorded
+day. Rollup appends a point only when a note's counts differ from the value in force on the point's day (the
+last line of that day, or of the latest day before it), so a day with many rollups holds a few lines per
+note, an idle rollup appends nothing, and a backdated rollup (`vaultkit rollup --today` earlier than the
+last recorded day) records its day without changing the later days that have points of their own.
 
 Why JSON lines and appends: the file is the user's data, and an append cannot lose what is already there.
 Each append is one `os.write` of whole lines on an `O_APPEND` descriptor, then fsync; a crash can at worst
@@ -39,6 +41,7 @@ from typing import Any
 
 from vaultkit.errors import ConflictError, NoteError
 from vaultkit.fileio import atomic_write, not_a_file, read_regular
+from vaultkit.notes.tasks import percent_done
 
 __all__ = [
     "COMPACT_MIN",
@@ -87,8 +90,9 @@ class Point:
 
     @property
     def progress(self) -> int | None:
-        """Percent done, rounded down as the rollup's `progress` is; None when there are no tasks."""
-        return self.done * 100 // self.total if self.total else None
+        """Percent done as the note's `progress` property shows it (`percent_done`: halves rounded up, so
+        3 of 7 is 43); None when there are no tasks."""
+        return percent_done(self.done, self.total)
 
     def value(self) -> tuple[int, int, int | None, int | None]:
         """What decides whether a point is news: the counts, not the day."""
@@ -170,8 +174,23 @@ class History:
         return (by_key[key] for key in sorted(by_key))
 
     def last(self) -> dict[str, Point]:
-        """The latest point of each note (the last line for it): what a new point is compared with."""
-        return {point.path: point for point in self.points}
+        """Each note's value on its latest recorded day (that day's last line), whatever order the lines
+        were appended in: a backdated point appended last does not stand for the days after it."""
+        latest: dict[str, Point] = {}
+        for point in self.points:
+            known = latest.get(point.path)
+            if known is None or point.day >= known.day:
+                latest[point.path] = point
+        return latest
+
+    def value_on(self, path: str, day: dt.date) -> Point | None:
+        """The point in force for `path` on `day`: the last line of that day, else of the latest day before
+        it; None when nothing was recorded for the note on or before `day`."""
+        found: Point | None = None
+        for point in self.points:
+            if point.path == path and point.day <= day and (found is None or point.day >= found.day):
+                found = point
+        return found
 
 
 def parse_history(data: bytes) -> History:
@@ -234,11 +253,12 @@ def _stamp(info: os.stat_result) -> _Stamp:
 
 
 def _latest(data: bytes) -> tuple[dict[str, Point], int]:
-    """The last point of each note, and the number of lines.
+    """Each note's value on its latest recorded day (`History.last`), and the number of lines.
 
     The fast way (about 15 times faster than a line at a time, which matters: a year of 200 notes is
-    73,000 lines, read on every rollup) decodes every line in one JSON array; a history with a line that
-    is not a JSON object falls back to reading line by line. Either way only valid points count.
+    73,000 lines, read on every rollup) decodes every line in one JSON array and validates only the line
+    chosen for each note; a history with a line that is not a JSON object, or a chosen line that is not a
+    point, falls back to reading line by line. Either way only valid points count.
     """
     lines = [line for line in data.split(b"\n") if line.strip()]
     try:
@@ -246,16 +266,41 @@ def _latest(data: bytes) -> tuple[dict[str, Point], int]:
     except (ValueError, RecursionError):
         rows = None
     if isinstance(rows, list) and len(rows) == len(lines) and all(isinstance(row, dict) for row in rows):
-        chosen = {row.get("path"): row for row in rows if isinstance(row.get("path"), str)}
+        days: dict[str, dt.date | None] = {}
+        chosen: dict[str, tuple[dt.date, dict[str, Any]]] = {}
+        for row in rows:
+            path, text = row.get("path"), row.get("day")
+            if not isinstance(path, str) or not isinstance(text, str):
+                continue
+            if text not in days:
+                days[text] = _day_or_none(text)
+            day = days[text]
+            if day is not None and (path not in chosen or day >= chosen[path][0]):
+                chosen[path] = (day, row)
         try:
-            return {path: point_from(row) for path, row in chosen.items()}, len(lines)
+            return {path: point_from(row) for path, (_day, row) in chosen.items()}, len(lines)
         except (ValueError, KeyError, TypeError):
-            pass  # a last line for some note is damaged: the one before it counts; read line by line
+            pass  # a chosen line is damaged: the one before it counts; read line by line
     return parse_history(data).last(), len(lines)
 
 
+def _day_or_none(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def record(root: Path | str, points: Iterable[Point], *, compact_min: int = COMPACT_MIN) -> int:
-    """Append the points whose counts differ from the last recorded for their note; return how many.
+    """Append the points whose counts differ from their note's value in force on their day; return how many.
+
+    The value in force on a day is that day's last line, else the last line of the latest day before it
+    (`History.value_on`), so days may come in any order: a point for a day before the note's latest
+    recorded day is compared with what that day showed, and a later day with a point of its own keeps it
+    (the days between take the new value, as they would had the rollups run in order: replaying weeks of
+    dated rollups before today's point draws the curve they count). Only such a backdated point needs the
+    whole file read; a point for the latest day or after is compared with the per-process summary of each
+    note's latest day.
 
     Nothing is written (the file is not even opened for writing) when no point is news: an idle rollup
     leaves the history as it was. Each time the file grows past another `compact_min` lines it is looked
@@ -278,11 +323,24 @@ def record(root: Path | str, points: Iterable[Point], *, compact_min: int = COMP
         if stamp is not None and data is not None and len(data) == stamp[2]:  # unchanged while read
             _LATEST[path] = (stamp, dict(last), count)
     new: list[Point] = []
+    full: History | None = None  # the whole history, read only for a backdated point
     for point in points:
         known = last.get(point.path)
+        if known is not None and point.day < known.day:
+            if full is None:
+                data = _read(root)[1]
+                full = parse_history(data) if data is not None else History()
+                full.points += new
+            before = full.value_on(point.path, point.day)
+            if before is None or before.value() != point.value():
+                new.append(point)
+                full.points.append(point)
+            continue
         if known is None or known.value() != point.value():
             new.append(point)
             last[point.path] = point
+            if full is not None:
+                full.points.append(point)
     if not new:
         return 0
     _LATEST.pop(path, None)

@@ -137,9 +137,13 @@ def import_files(
     into: str | None = None,
     split_level: int | None = None,
     tasks: bool = False,
+    skills: bool = True,
     dry_run: bool = False,
 ) -> list[ImportResult]:
     """Import each document as notes of `vault`. One bad document never stops the others.
+
+    `skills` (on, as `vaultkit import` runs it) gives a career ladder with capabilities a `skills` block
+    after them, so the first rollup draws their chart (`importing.skills`).
 
     Documents of one run link to each other's notes: each is planned once to learn where it goes (its
     note, and where `--split-level` moves its headings), then planned again with that knowledge, so a
@@ -173,6 +177,7 @@ def import_files(
             kind=kind,
             split_level=split_level,
             tasks=tasks,
+            skills=skills,
             when=_file_moment(source),
             settings=settings,
             taken=names,

@@ -8,7 +8,10 @@ line of the document ends up in a note, changed only by these repairs (each repo
 - template placeholders filled in (`{{date}}` becomes the document's date, `{{title}}` its title);
 - metadata written only as comments in the properties block (`# role: Data Engineer`) recovered as
   properties; an empty `title:` filled in with the title;
-- `type`, `tags` (and for ladders `level` / `target_level`) set, the way the vault template writes them.
+- `type`, `tags` (and for ladders `level` / `target_level`) set, the way the vault template writes them;
+- with `skills` (as `vaultkit import` runs it), for a ladder with capabilities (current and target
+  levels), a `skills` block after them, so rollup draws their chart (`vaultkit.importing.skills`): the one
+  repair that adds lines.
 
 Types. A document is a `plan`, a `journal` entry, or a career `ladder`. A ladder is stored as a plan
 (`type: plan`, tagged `career-ladder`, as the template's Career ladder note) so that it rolls up, shows
@@ -41,6 +44,7 @@ from vaultkit.importing.repair import (
     recover_comment_metadata,
     repair_placeholders,
 )
+from vaultkit.importing.skills import capabilities_anchor, insert_skills_block
 from vaultkit.markdown.mojibake import repair_mojibake
 from vaultkit.markdown.patterns import ISO_DATE_RE
 from vaultkit.markdown.scanner import scan
@@ -312,6 +316,7 @@ def plan_import(
     kind: str | None = None,
     split_level: int | None = None,
     tasks: bool = False,
+    skills: bool = False,
     when: dt.datetime,
     settings: ImportSettings | None = None,
     taken: set[str] | None = None,
@@ -324,7 +329,10 @@ def plan_import(
     `when` its file's date (for `{{date}}` and `created` where the document states no date); `taken` the
     lower-case names of notes that exist already (updated with the new ones, so a batch never repeats a
     name); `tasks` makes the list items of goal sections tasks (`vaultkit.importing.goals`); `documents`
-    gives, for a relative link to another document of the same run, where that document went.
+    gives, for a relative link to another document of the same run, where that document went; `skills`
+    adds a `skills` block after a ladder's capabilities (`vaultkit.importing.skills`), so the rollup draws
+    their chart: off here, so that without it every line of the note is a line of the document, and on
+    in `vaultkit import` (`importing.apply.import_files`).
     """
     settings = settings or ImportSettings()
     taken = taken if taken is not None else set()
@@ -383,9 +391,13 @@ def plan_import(
             section.name = section_name
     plan.targets = _link_targets(note, parent_target, sections, title_heading)
     body_edits += _relink(note, plan.targets, sections, documents)
+    anchor = capabilities_anchor(note) if skills and kind == "ladder" else None  # before a split moves lines
     if sections:
         child_folder = settings.into if settings.into is not None else settings.milestone_folder
         plan.notes += _split(note, sections, f"[[{parent_target}]]", child_folder, body_edits)
+    if anchor is not None and insert_skills_block(note):  # last: the lines it adds shift no other repair
+        added = "a `skills` block added after the capabilities: rollup draws their chart"
+        body_edits.append(Repair(anchor, "skills", added))
     edits += [
         Repair(r.line - shift if r.line else None, r.kind, r.message, r.before, r.after) for r in body_edits
     ]

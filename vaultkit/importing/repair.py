@@ -54,7 +54,7 @@ _INT_RE = re.compile(r"-?(?:0|[1-9]\d{0,15})")
 class Repair:
     """One change made to a note, at 1-based `line` of the text it was made to (None: the whole note).
 
-    `kind`: mojibake, placeholder, metadata, title, tags, type, encoding, frontmatter, split, or
+    `kind`: mojibake, placeholder, metadata, title, tags, type, encoding, frontmatter, split, skills, or
     left-alone (nothing was changed there; `message` says why and what to do).
     """
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 
 from vaultkit.markdown.patterns import ISO_DATE
 
-__all__ = ["TASK_ROW_STATE", "Task", "TaskCounts", "TaskStatuses", "parse_task_fields"]
+__all__ = ["TASK_ROW_STATE", "Task", "TaskCounts", "TaskStatuses", "parse_task_fields", "percent_done"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,9 +183,7 @@ class TaskCounts:
     @property
     def progress(self) -> int | None:
         """Integer percent done, or None when there is nothing to do."""
-        if self.total == 0:
-            return None
-        return _round_half_up(100 * self.done, self.total)
+        return percent_done(self.done, self.total)
 
     def __add__(self, other: TaskCounts) -> TaskCounts:
         return TaskCounts(self.done + other.done, self.open + other.open, self.cancelled + other.cancelled)
@@ -200,9 +198,17 @@ class TaskCounts:
         return {"done": self.done, "open": self.open, "cancelled": self.cancelled, "total": self.total}
 
 
-def _round_half_up(numerator: int, denominator: int) -> int:
-    """round(numerator / denominator) with halves rounded up (Python's round() goes to even: 12.5 -> 12)."""
-    return (2 * numerator + denominator) // (2 * denominator)
+def percent_done(done: int, total: int) -> int | None:
+    """`done` of `total` as a whole percent, halves rounded up (3 of 7 is 43, 1 of 8 is 13), or None when
+    `total` is 0.
+
+    The one rounding of progress in vaultkit: the `progress` property, the history, the burn-up's summary,
+    the trend sparklines and reviews all call this, so a plan never reads 42% in one place and 43% in
+    another. Integers only (Python's round() goes to even, 12.5 -> 12, and floats drift at the halves).
+    """
+    if total <= 0:
+        return None
+    return (200 * done + total) // (2 * total)
 
 
 #: Where `state` stands in a task row (a tuple of `Task`'s fields in order, `Task(*row)`), as the index

@@ -26,7 +26,6 @@ from typing import Any
 from vaultkit.history.store import History, Point
 from vaultkit.markdown.patterns import PLACEHOLDER_RE, TAG_RE
 from vaultkit.notes.progress import PlanProgress, milestone_done
-from vaultkit.notes.tasks import TaskCounts
 from vaultkit.review.period import Period
 from vaultkit.rollup.render import RolledNote
 
@@ -122,9 +121,9 @@ class Moved:
 
 
 def percent(point: Point) -> int | None:
-    """A point's progress as the plan's `progress` property shows it (rounded half up, as `TaskCounts`
-    rounds), so a review and the plan note agree; None when there are no tasks."""
-    return TaskCounts(point.done, point.total - point.done).progress
+    """A point's progress as the plan's `progress` property shows it (`percent_done`, the one rounding),
+    so a review and the plan note agree; None when there are no tasks."""
+    return point.progress
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -1,7 +1,8 @@
 """The starter notes `vaultkit init` writes: a plan for the user's level and its two milestones. Pure.
 
 The plan has the same sections, in the same order, as `Templates/PDP plan.md` (a test keeps the two in
-step), filled in from the level's preset (`vaultkit.scaffold.presets`). Its short- and long-term goals
+step), filled in from the level's preset (`vaultkit.scaffold.presets`), and a `skills` block under its
+capability table, so the first rollup draws the capability chart. Its short- and long-term goals
 become two milestones linked to the plan, so ticking them moves the plan's progress. Properties are written
 with `format_property`, the way Obsidian writes them, so the notes read back exactly as they were meant.
 """
@@ -15,7 +16,23 @@ from vaultkit.props.frontmatter import PropertyValue, format_property
 from vaultkit.scaffold.moment import add_offset
 from vaultkit.scaffold.presets import PRESETS, LevelPreset
 
-__all__ = ["StarterNote", "plan_title", "starter_notes"]
+__all__ = ["StarterNote", "plan_title", "skills_block", "starter_notes"]
+
+
+def skills_block(drawn: str = "the table above") -> tuple[str, ...]:
+    """The lines that follow a capability table, as in the Career ladder template: a comment saying what
+    the block is (`drawn`: what it draws), then the empty `skills` block the rollup fills with the chart.
+
+    The starter plan and imported career ladders place it, so their capability chart appears without the
+    user having to know the block exists.
+    """
+    return (
+        f"%% `vaultkit rollup` draws {drawn} as a chart (current vs target level) into Charts/ and shows it"
+        " here. %%",
+        "",
+        "<!-- vaultkit:begin skills -->",
+        "<!-- vaultkit:end -->",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +106,8 @@ def starter_notes(
             ("Capability", "Current", "Target", "Priority"),
             [(c.name, c.current, c.target, c.priority) for c in preset.capabilities],
         ),
+        "",
+        *skills_block(),
         "",
         "## Goals",
         "",

@@ -286,6 +286,7 @@ class ChartFiles:
     history: History | None = None
     pending: dict[str, str] = field(default_factory=dict)
     _loaded: bool = False
+    _series: dict[str, list[SeriesPoint]] | None = None
 
     def _history(self) -> History | None:
         if not self._loaded:
@@ -296,7 +297,14 @@ class ChartFiles:
     def series(self, path: str) -> list[SeriesPoint] | None:
         """What the plans table's trend reads: None when the history cannot be read."""
         history = self._history()
-        return recorded_series(history, path) if history is not None else None
+        if history is None:
+            return None
+        if self._series is None:  # every note's at once: a plans table asks for each plan's
+            by_note: dict[str, dict[dt.date, SeriesPoint]] = {}
+            for p in history.points:
+                by_note.setdefault(p.path, {})[p.day] = SeriesPoint(p.day, p.done, p.total)
+            self._series = {note: [days[d] for d in sorted(days)] for note, days in by_note.items()}
+        return list(self._series.get(path, ()))
 
     def chart_block(self, args: Mapping[str, str], data: SummaryData, source: str, body: str) -> list[str]:
         value = args.get("plan") or ""

@@ -1,12 +1,13 @@
 """Safe file writes: atomic replace, skip when unchanged, and refuse to clobber someone else's edit.
 
 Obsidian (and sync tools, and editors) may write a note while we work on it. We remember the bytes we
-read; just before replacing the file we read it again, and if it differs we raise `ConflictError`
-instead of overwriting. The new content goes to a temporary file in the same folder, is fsynced, gets
-the original file's owner, group and permissions, and is renamed over the note, so a reader sees the old
-note or the new one, never half of one. On Linux the rename is an atomic exchange of the two names
+read and compare them with the file before writing; if it differs we raise `ConflictError` instead of
+overwriting. The new content goes to a temporary file in the same folder, is fsynced, gets the original
+file's owner, group and permissions, and takes the note's place in one step, so a reader sees the old
+note or the new one, never half of one. On Linux that step is an atomic exchange of the two names
 (`renameat2(RENAME_EXCHANGE)`): the file displaced is compared with what we read, and a save that landed
-after the last check is put back, never lost (`_swap`); elsewhere a plain rename follows the check.
+after our check is put back, never lost (`_swap`). Elsewhere the note is read once more right before a
+plain rename, which leaves a window of microseconds.
 
 A note whose owner has no write permission was made read-only on purpose: it is left alone
 (`ReadOnlyError`), whoever runs vaultkit (root passes every permission check).
@@ -203,13 +204,13 @@ def _replace(path: Path, data: bytes, expected: bytes | None) -> bool:
             tmp.chmod(stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
         else:
             tmp.chmod(0o666 & ~_UMASK)
-        if _current(path) != expected:  # compare-and-swap, as late as we can make it
-            raise ConflictError(_conflict_message(expected, _current(path)), path)
         _before_swap(path)
         if expected is None:
             _publish_new(tmp, path)
-        elif not _swap(tmp, path, expected, data):
-            tmp.replace(path)  # no atomic exchange here: the check above is the last word
+        elif not _swap(tmp, path, expected, data):  # no atomic exchange here: check, then rename
+            if _current(path) != expected:  # compare-and-swap, as late as we can make it
+                raise ConflictError(_conflict_message(expected, _current(path)), path)
+            tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -219,7 +220,8 @@ def _replace(path: Path, data: bytes, expected: bytes | None) -> bool:
 
 
 def _before_swap(path: Path) -> None:
-    """Called between the last check and the swap: a seam for tests that save a note in that window."""
+    """Called after the temp file is written, right before it takes the note's place: a seam for tests
+    that save the note in that window."""
 
 
 def _swap(tmp: Path, path: Path, expected: bytes, data: bytes) -> bool:

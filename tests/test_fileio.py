@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 from pathlib import Path
 
@@ -16,13 +18,29 @@ def names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+EXCHANGE = pytest.mark.skipif(
+    fileio._RENAMEAT2 is None, reason="renameat2(RENAME_EXCHANGE) is not available on this system"
+)
+
+
+@pytest.fixture(params=["exchange", "rename"])
+def swap(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a finished temp file takes the note's place: the atomic exchange (Linux), and the
+    rename after a check where that is not available (macOS, old kernels, some file systems)."""
+    if request.param == "exchange" and fileio._RENAMEAT2 is None:
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available on this system")
+    if request.param == "rename":
+        monkeypatch.setattr(fileio, "_RENAMEAT2", None)
+    return str(request.param)
+
+
 def test_replaces_through_a_temp_file_in_the_same_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
 ) -> None:
     path = tmp_path / "n.md"
     path.write_bytes(b"old")
     calls: list[tuple[str, str]] = []
-    real_replace, real_fsync = Path.replace, os.fsync
+    real_replace, real_fsync, real_exchange = Path.replace, os.fsync, fileio._exchange
 
     def replace(self: Path, target: Path) -> Path:
         calls.append(("replace", self.parent.name))
@@ -30,15 +48,74 @@ def test_replaces_through_a_temp_file_in_the_same_folder(
         assert self.read_bytes() == b"new"
         return real_replace(self, target)
 
+    def exchange(first: Path, second: Path) -> bool:
+        done = real_exchange(first, second)
+        if done:
+            calls.append(("exchange", first.parent.name))
+            assert first.name.startswith(f".vk-{os.getpid():x}-") and first.name.endswith(".tmp")
+            assert (first.read_bytes(), second) == (b"old", path)  # the note's old file, displaced
+        return done
+
     def fsync(fd: int) -> None:
         calls.append(("fsync", ""))
         real_fsync(fd)
 
     monkeypatch.setattr(Path, "replace", replace)
+    monkeypatch.setattr(fileio, "_exchange", exchange)
     monkeypatch.setattr(os, "fsync", fsync)
     assert atomic_write(path, b"new", b"old") is True
     assert path.read_bytes() == b"new"
-    assert calls[0] == ("fsync", "") and ("replace", tmp_path.name) in calls  # data synced before rename
+    installed = ("exchange" if swap == "exchange" else "replace", tmp_path.name)
+    assert calls[0] == ("fsync", "") and installed in calls  # data synced before rename
+    assert [call for call in calls if call[0] != "fsync"] == [installed]  # one way, once
+    assert names(tmp_path) == ["n.md"]
+
+
+@EXCHANGE
+@pytest.mark.parametrize("how", ["in place", "atomic save"])
+def test_a_save_between_the_last_check_and_the_swap_survives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old")
+
+    def save_in_the_window(target: Path) -> None:  # Obsidian saves after our last look at the file
+        if how == "in place":
+            target.write_bytes(b"typed in the window")
+        else:
+            (tmp_path / "editor.tmp").write_bytes(b"typed in the window")
+            (tmp_path / "editor.tmp").replace(target)
+
+    monkeypatch.setattr(fileio, "_before_swap", save_in_the_window)
+    with pytest.raises(ConflictError, match="changed on disk"):
+        atomic_write(path, b"new", b"old")
+    assert path.read_bytes() == b"typed in the window"
+    assert names(tmp_path) == ["n.md"]
+
+
+@EXCHANGE
+def test_a_note_deleted_in_the_window_is_a_conflict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old")
+    monkeypatch.setattr(fileio, "_before_swap", lambda target: target.unlink())
+    with pytest.raises(ConflictError, match="deleted or moved"):
+        atomic_write(path, b"new", b"old")
+    assert names(tmp_path) == []
+
+
+def test_a_file_system_without_the_exchange_falls_back_to_a_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old")
+
+    def refuses(*args: object) -> int:  # what renameat2 says on a file system that cannot exchange
+        ctypes.set_errno(errno.EINVAL)
+        return -1
+
+    monkeypatch.setattr(fileio, "_RENAMEAT2", refuses)
+    assert atomic_write(path, b"new", b"old") is True
+    assert path.read_bytes() == b"new"
     assert names(tmp_path) == ["n.md"]
 
 
@@ -114,7 +191,7 @@ def test_conflicts_write_nothing(
 
 
 def test_a_change_just_before_the_rename_is_a_conflict(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
 ) -> None:
     path = tmp_path / "n.md"
     path.write_bytes(b"old")
@@ -131,14 +208,17 @@ def test_a_change_just_before_the_rename_is_a_conflict(
     assert names(tmp_path) == ["n.md"]
 
 
-def test_no_temp_file_is_left_when_the_rename_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_temp_file_is_left_when_the_rename_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
+) -> None:
     path = tmp_path / "n.md"
     path.write_bytes(b"old")
 
-    def fail(self: Path, target: Path) -> Path:
+    def fail(*args: object) -> bool:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "replace", fail)
+    monkeypatch.setattr(fileio, "_exchange", fail if swap == "exchange" else lambda *args: False)
     with pytest.raises(NoteError, match="cannot write: No space left on device"):
         atomic_write(path, b"new", b"old")
     assert path.read_bytes() == b"old"

@@ -8,6 +8,7 @@ the same vault taken before the round. A full rollup afterwards must write nothi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Iterator, Sequence
@@ -19,9 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_vault
-from vaultkit.rollup import apply
+from tests.test_summary import VAULT as SUMMARY_VAULT
+from tests.test_summary import FakeNote, make_data
+from vaultkit.history.store import HISTORY_PATH, Point, load_history
+from vaultkit.rollup import apply, charts
 from vaultkit.rollup.apply import rollup_vault
+from vaultkit.rollup.dashboards import SummaryData, render_block
 from vaultkit.rollup.incremental import RollupState
+from vaultkit.rollup.render import RowCache
 from vaultkit.vault import Change, Vault
 
 TODAY = dt.date(2026, 11, 22)
@@ -274,3 +280,108 @@ def test_should_stop_ends_a_run_between_notes(tmp_path: Path) -> None:
     report = rollup_vault(Vault(root), state=state, today=TODAY)
     assert not report.stopped
     assert snapshot(root) == full_rollup_of(root, tmp_path / "full")
+
+
+# ---------------------------------------------------------------------------------------------- rows kept
+
+
+def _render_all(data: SummaryData) -> list[str]:
+    return [
+        render_block(kind, args, data, "Home.md")
+        for kind, args in (("plans", {}), ("milestones", {}), ("milestones", {"plan": "[[Plans/Growth]]"}))
+    ]
+
+
+@dataclasses.dataclass
+class TitledNote(FakeNote):
+    """A note whose title is not its file name (as rollup's stand-ins may give it)."""
+
+    shown: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.shown or super().title
+
+
+def _with(notes: Sequence[FakeNote], target: str, **changes: Any) -> list[FakeNote]:
+    return [TitledNote(**{**vars(note), **changes}) if note.path == target else note for note in notes]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"shown": "Kubernetes"},
+        {"body": "- [x] exam\n- [x] course\n"},  # its progress
+        {"properties": {"plan": "[[Plans/Growth]]", "due": "2027-01-15", "status": "in-progress"}},
+        {"properties": {"plan": "[[Plans/Growth]]", "due": "2026-11-30", "status": "done"}},
+    ],
+    ids=["title", "progress", "due", "status"],
+)
+def test_a_kept_row_is_rendered_again_when_what_it_shows_changes(changes: dict[str, Any]) -> None:
+    rows: RowCache = {}
+    notes = list(SUMMARY_VAULT)
+    first = _render_all(make_data(*notes, rows=rows))
+    assert first == _render_all(make_data(*notes))  # the rows kept are the rows rendered
+    assert {key[:3] for key in rows} >= {("milestones", "Home.md", "Milestones/K8s.md")}
+    changed = _with(notes, "Milestones/K8s.md", **changes)
+    again = _render_all(make_data(*changed, rows=rows))
+    assert again == _render_all(make_data(*changed))  # exactly what rendering afresh gives
+    assert again != first
+
+
+def test_a_row_whose_values_are_the_same_is_taken_from_the_kept_rows() -> None:
+    rows: RowCache = {}
+    render_block("milestones", {}, make_data(*SUMMARY_VAULT, rows=rows), "Home.md")
+    key = ("milestones", "Home.md", "Milestones/Talk.md", "plan")
+    rows[key] = (rows[key][0], "| kept |")
+    changed = _with(list(SUMMARY_VAULT), "Milestones/K8s.md", body="- [x] exam\n")
+    lines = render_block("milestones", {}, make_data(*changed, rows=rows), "Home.md").splitlines()
+    assert "| kept |" in lines  # Talk's row: nothing it shows changed, so it was not rendered again
+    assert "| [[K8s]] | [[Plans/Growth]] | 2026-11-30 | in-progress | ▰▰▰▰▰▰▰▰▰▰ 100% | 1/1 |" in lines
+
+
+def test_a_full_round_drops_the_kept_rows(tmp_path: Path) -> None:
+    root = make_vault(tmp_path / "vault", FILES)
+    vault = Vault(root)
+    state = RollupState()
+    rollup_vault(vault, state=state, today=TODAY)
+    assert state.rows  # the dashboards' table rows, for the next round
+    state.rows[next(iter(state.rows))] = ((), "| stale |")
+    (root / "Milestones/New.md").write_text(milestone("Growth", "[ ] new"), "utf-8")
+    vault.apply_change(Change("created", "Milestones/New.md"))
+    run_round(vault, state, None)  # a note added: links may resolve elsewhere now
+    assert "| stale |" not in (root / "Home.md").read_text("utf-8")
+    assert snapshot(root) == full_rollup_of(root, tmp_path / "full")
+
+
+# ---------------------------------------------------------------------------------------------- history
+
+
+def test_a_history_that_only_grew_is_read_by_its_new_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / HISTORY_PATH
+    file.parent.mkdir()
+    points = [Point(TODAY, f"Plans/P{i}.md", "plan", i, 10) for i in range(5)]
+    file.write_bytes(b"".join(point.line() for point in points))
+    parsed: list[int] = []
+    real = charts.parse_history
+
+    def counted(data: bytes) -> Any:
+        parsed.append(data.count(b"\n"))
+        return real(data)
+
+    monkeypatch.setattr(charts, "parse_history", counted)
+    assert charts.read_history(tmp_path) == load_history(tmp_path)
+    assert charts.read_history(tmp_path) is charts.read_history(tmp_path)  # unchanged: not read again
+    with file.open("ab") as handle:  # what a round's `record_progress` does
+        handle.write(Point(TODAY, "Plans/P1.md", "plan", 2, 10).line())
+    grown = charts.read_history(tmp_path)
+    assert grown == load_history(tmp_path)
+    assert parsed == [5, 1]  # the whole file once, then the line appended
+    file.write_bytes(b"".join(point.line() for point in reversed(points)))  # rewritten (a compaction)
+    assert charts.read_history(tmp_path) == load_history(tmp_path)
+    with file.open("ab") as handle:  # a torn line: the whole file is read, and the line reported
+        handle.write(b'{"path": "Plans/P1.md"')
+    assert charts.read_history(tmp_path) == load_history(tmp_path)
+    assert parsed[2:] == [5, 0, 5]  # rewritten: whole; torn: the new bytes tried, then the whole file

@@ -1,11 +1,16 @@
 """Safe file writes: atomic replace, skip when unchanged, and refuse to clobber someone else's edit.
 
 Obsidian (and sync tools, and editors) may write a note while we work on it. We remember the bytes we
-read; just before replacing the file we read it again, and if it differs we raise `ConflictError`
-instead of overwriting. The new content goes to a temporary file in the same folder, is fsynced, gets
-the original file's owner, group and permissions, and is renamed over the note, so a reader sees the old
-note or the new one, never half of one. A note whose owner has no write permission was made read-only on
-purpose: it is left alone (`ReadOnlyError`), whoever runs vaultkit (root passes every permission check).
+read and compare them with the file before writing; if it differs we raise `ConflictError` instead of
+overwriting. The new content goes to a temporary file in the same folder, is fsynced, gets the original
+file's owner, group and permissions, and takes the note's place in one step, so a reader sees the old
+note or the new one, never half of one. On Linux that step is an atomic exchange of the two names
+(`renameat2(RENAME_EXCHANGE)`): the file displaced is compared with what we read, and a save that landed
+after our check is put back, never lost (`_swap`). Elsewhere the note is read once more right before a
+plain rename, which leaves a window of microseconds.
+
+A note whose owner has no write permission was made read-only on purpose: it is left alone
+(`ReadOnlyError`), whoever runs vaultkit (root passes every permission check).
 
 The temp file is `.vk-<pid>-<8 random>.tmp`: short whatever the note's name (a note may use the whole
 file-name limit), starting with a dot so vault walks and watchers skip it, and removed whatever goes wrong.
@@ -16,14 +21,17 @@ name pattern only, once their writer is gone or they are old enough that no writ
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import logging
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from vaultkit.errors import ConflictError, NoteError, ReadOnlyError, UnsafePathError
 
@@ -196,11 +204,12 @@ def _replace(path: Path, data: bytes, expected: bytes | None) -> bool:
             tmp.chmod(stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
         else:
             tmp.chmod(0o666 & ~_UMASK)
-        if _current(path) != expected:  # compare-and-swap, as late as we can make it
-            raise ConflictError(_conflict_message(expected, _current(path)), path)
+        _before_swap(path)
         if expected is None:
             _publish_new(tmp, path)
-        else:
+        elif not _swap(tmp, path, expected, data):  # no atomic exchange here: check, then rename
+            if _current(path) != expected:  # compare-and-swap, as late as we can make it
+                raise ConflictError(_conflict_message(expected, _current(path)), path)
             tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -208,6 +217,80 @@ def _replace(path: Path, data: bytes, expected: bytes | None) -> bool:
         raise
     _fsync_dir(path.parent)
     return True
+
+
+def _before_swap(path: Path) -> None:
+    """Called after the temp file is written, right before it takes the note's place: a seam for tests
+    that save the note in that window."""
+
+
+def _swap(tmp: Path, path: Path, expected: bytes, data: bytes) -> bool:
+    """Put the finished temp file at `path` by exchanging the two atomically, then check what came out.
+
+    A check followed by rename(2) leaves a window: a save by another program after the check is
+    replaced, and lost. Exchanging the names instead (`renameat2(RENAME_EXCHANGE)`, Linux) keeps the
+    file we displaced, now at `tmp`: if it is not the bytes we read, someone saved meanwhile, and the
+    exchange is undone (their file goes back to `path`) and ConflictError raised. The displaced file is
+    deleted with the temp file. Returns False, having changed nothing, where the exchange is not
+    available (another system, an old kernel, a file system without it): the caller renames instead.
+    """
+    try:
+        if not _exchange(tmp, path):
+            return False
+    except FileNotFoundError:  # the note was deleted or moved after the check
+        raise ConflictError(_conflict_message(expected, None), path) from None
+    try:
+        displaced = tmp.read_bytes()
+    except OSError:
+        displaced = None
+    if displaced == expected:
+        tmp.unlink()  # the note as we read it: replaced, as a rename would have
+        return True
+    _exchange(tmp, path)  # theirs goes back
+    try:
+        back = tmp.read_bytes()
+    except OSError:
+        back = None
+    if back != data:  # yet another save landed at `path` after our exchange: the latest stays there
+        _exchange(tmp, path)
+    raise ConflictError(_conflict_message(expected, displaced), path)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_UNSUPPORTED = frozenset({errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV})
+
+
+def _load_renameat2() -> Any:
+    """libc's `renameat2`, or None (not Linux, or a libc without it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_RENAMEAT2 = _load_renameat2()
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap the names of two files atomically; False when this system or file system cannot.
+
+    FileNotFoundError when either is gone (a note deleted meanwhile is a conflict for the caller)."""
+    if _RENAMEAT2 is None:
+        return False
+    result = _RENAMEAT2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def refuse_read_only(path: Path) -> None:

@@ -489,6 +489,7 @@ def _summary_data(
         today=charts.today,
         history=charts.series,
         renderers=charts.renderers(),
+        rows=state.rows if state is not None else None,
     )
 
 
@@ -558,8 +559,8 @@ def _roll_note(
     if not note.editable:  # it broke while we ran: its record was refreshed, now leave it alone
         return Skipped(path, note.errors[0].message)
     body = note.body
-    new_body, blocks = apply_blocks(body, data, path, note.body_line, keep)
-    problems = parse_blocks(body, note.body_line)[1]
+    found, problems = parse_blocks(body, note.body_line)
+    new_body, blocks = apply_blocks(body, data, path, note.body_line, keep, found)
     target = note
     if blocks:
         target = Note(

@@ -49,6 +49,7 @@ def apply_blocks(
     source: str,
     first_line: int = 1,
     keep: Callable[[Block], bool] | None = None,
+    parsed: list[Block] | None = None,
 ) -> tuple[str, list[str]]:
     """`body` with every well-formed block re-rendered, and the specs of the blocks whose text changed.
 
@@ -57,8 +58,11 @@ def apply_blocks(
     left as they are. The block text is framed by blank lines and uses the note's line ends.
     A block for which `keep` says yes is left as it is too: an incremental rollup knows it cannot have
     changed (rendering a 10,000-note vault's blocks is most of what a watcher's round costs).
+    `parsed` are the blocks `parse_blocks(body, first_line)` finds, when the caller has them already
+    (finding the markers of a dashboard of 2,000 rows takes as long as rendering its changed rows).
     """
-    blocks = [b for b in parse_blocks(body, first_line)[0] if b.kind not in WRITTEN_ELSEWHERE]
+    found = parsed if parsed is not None else parse_blocks(body, first_line)[0]
+    blocks = [b for b in found if b.kind not in WRITTEN_ELSEWHERE]
     if not blocks:
         return body, []
     lines = split_lines(body)

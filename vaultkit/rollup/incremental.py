@@ -78,6 +78,9 @@ class RollupState:
     """Each note's earliest open 📅 date, as open-tasks blocks order notes: fixed until the note changes."""
     records: Any = None
     """Rollup's own view of every note (`rollup.apply` keeps it; renewed only where a note was re-read)."""
+    rows: dict[tuple[str, str, str, str], tuple[object, str]] = field(default_factory=dict)
+    """Dashboard table rows as last rendered (`SummaryData.rows`): their links depend on link resolution,
+    so they are dropped with it."""
 
     def clear(self) -> None:
         """Forget everything: the next run is a full one (after a rescan, or when the vault was replaced)."""
@@ -96,6 +99,7 @@ class RollupState:
         self.links.clear()
         self.ambiguous.clear()
         self.dues.clear()
+        self.rows.clear()
 
     def resolve(self, resolve: Resolve) -> Resolve:
         """`resolve`, remembering its answers in `links`."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,7 +22,7 @@ from vaultkit.notes.links import linked_targets, parse_link_target
 from vaultkit.notes.progress import NoteFacts, PlanProgress, milestone_done, progress_bar
 from vaultkit.notes.tasks import Task, TaskCounts
 
-__all__ = ["BlockRenderer", "RolledNote", "SummaryData", "first_open_due", "render_block"]
+__all__ = ["BlockRenderer", "RolledNote", "RowCache", "SummaryData", "first_open_due", "render_block"]
 
 _DATE_IN_NAME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LINK_UNSAFE_RE = re.compile(r"[\[\]|#^]+")
@@ -52,6 +52,9 @@ class RolledNote(NoteFacts, Protocol):
 
 
 OpenDues = Callable[[Sequence[RolledNote]], Mapping[str, dt.date | None]]
+RowCache = MutableMapping[tuple[str, str, str, str], tuple[object, str]]
+"""Rendered table rows by (block kind, source note, row note, table shape): each with the fingerprint of
+everything the row was rendered from, and its line. One entry per row, replaced when the row changes."""
 """The earliest 📅 due date of each given note's open tasks (None: none has one), all at once."""
 
 
@@ -83,6 +86,12 @@ class SummaryData:
     renderers: Mapping[str, BlockRenderer] = field(default_factory=dict)
     """Block kinds rendered elsewhere (`chart`, `skills`: `rollup.charts`, which also writes their SVG
     files), by kind."""
+    rows: RowCache | None = None
+    """Table rows rendered by an earlier run, kept by a caller that renders the same tables again and
+    again (the watcher: a dashboard's `plans` and `milestones` tables hold a row per plan and per
+    milestone, and a round changes one or two of them). A row is reused only when every value it is
+    rendered from is the same; the caller must drop the rows whenever link resolution may have changed
+    (a note added, removed, moved or retitled), since a row's links depend on it."""
 
 
 BlockRenderer = Callable[[Mapping[str, str], SummaryData, str, str], list[str]]
@@ -97,10 +106,27 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split()) or "—"
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
-    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return out
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _table(headers: list[str], rows: list[str]) -> list[str]:
+    """A table of rows already joined by `_row`."""
+    return ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers), *rows]
+
+
+def _reused(data: SummaryData, key: tuple[str, str, str, str], seen: object) -> str | None:
+    """The row `data.rows` holds under `key`, if it was rendered from the same values `seen`."""
+    found = data.rows.get(key) if data.rows is not None else None
+    return found[1] if found is not None and found[0] == seen else None
+
+
+def _kept(data: SummaryData, key: tuple[str, str, str, str], seen: object, cells: list[str]) -> str:
+    """The row of `cells`, kept in `data.rows` (when there is one) with the values it was rendered from."""
+    line = _row(cells)
+    if data.rows is not None:
+        data.rows[key] = (seen, line)
+    return line
 
 
 def _sort_name(note: RolledNote) -> tuple[str, str]:
@@ -200,33 +226,44 @@ def _render_plans(data: SummaryData, source: str) -> list[str]:
                 data.notes[m].properties.get("status"), data.notes[m].counts, data.done_statuses
             )
         ]
-        upcoming = "—"
-        if pending:
-            first = min(pending, key=lambda n: _due_key(data, n))
-            due = _as_date(first.properties.get(data.due_key))
-            upcoming = _link(data, first.path, source) + (f" ({due.isoformat()})" if due else "")
-        rows.append(
-            [
+        first = min(pending, key=lambda n: _due_key(data, n)) if pending else None
+        due = _as_date(first.properties.get(data.due_key)) if first is not None else None
+        recorded = data.history(path) if data.history is not None else None
+        seen = (
+            note.title,
+            _text(note.properties.get("status")),
+            plan,
+            (first.path, first.title, due) if first is not None else None,
+            tuple(recorded) if recorded is not None else None,
+            data.today,
+        )
+        key = ("plans", source, path, "")
+        line = _reused(data, key, seen)
+        if line is None:
+            upcoming = "—"
+            if first is not None:
+                upcoming = _link(data, first.path, source) + (f" ({due.isoformat()})" if due else "")
+            cells = [
                 _link(data, path, source),
                 _text(note.properties.get("status")),
                 _bar(data, plan.counts),
-                _trend(data, path, plan.counts),
+                _trend(data, path, plan.counts, recorded),
                 _fraction(plan.counts),
                 f"{plan.milestones_done}/{plan.milestones_total}",
                 upcoming,
             ]
-        )
+            line = _kept(data, key, seen, cells)
+        rows.append(line)
     if not rows:
         return ["No plans yet (a plan is a note with `type: plan`)."]
     return _table(["Plan", "Status", "Progress", "Trend", "Tasks", "Milestones", "Next milestone"], rows)
 
 
-def _trend(data: SummaryData, path: str, counts: TaskCounts) -> str:
+def _trend(data: SummaryData, path: str, counts: TaskCounts, recorded: Sequence[SeriesPoint] | None) -> str:
     """The plan's progress over the last 8 weeks as a sparkline (`▁▂▄▅▇`): its recorded history, with its
     counts now as today's point where they differ from the last one recorded. That is exactly the point
     this rollup records, so the next rollup draws the same line, and an unchanged plan adds no bar from
-    one day to the next. Empty without a history."""
-    recorded = data.history(path) if data.history is not None else None
+    one day to the next. Empty without a history (`recorded`, `data.history`'s answer for the plan)."""
     if recorded is None:
         return ""
     today = data.today or dt.date.today()
@@ -249,21 +286,35 @@ def _render_milestones(data: SummaryData, args: Mapping[str, str], source: str) 
     else:
         members = [n for n in data.notes.values() if n.type == "milestone"]
     rows = []
+    shape = "plan" if "Plan" in headers else ""
     for note in sorted(members, key=lambda n: _due_key(data, n)):
-        due = note.properties.get(data.due_key)
-        due_date = _as_date(due)
-        row = [
-            _link(data, note.path, source),
-            due_date.isoformat() if due_date else _text(due),
-            _text(note.properties.get("status")),
-            _bar(data, note.counts),
-            _fraction(note.counts),
-        ]
-        if "Plan" in headers:
+        plans: list[str] = []
+        if shape:
             targets = [data.resolve(t, note.path) for t in linked_targets(note.properties.get("plan"))]
             plans = list(dict.fromkeys(p for p in targets if p is not None and p in data.plans))
-            row.insert(1, ", ".join(_link(data, p, source) for p in plans))
-        rows.append(row)
+        due = note.properties.get(data.due_key)
+        seen = (
+            note.title,
+            _text(due) if _as_date(due) is None else _as_date(due),
+            _text(note.properties.get("status")),
+            note.counts,
+            tuple((p, data.notes[p].title) for p in plans),
+        )
+        key = ("milestones", source, note.path, shape)
+        line = _reused(data, key, seen)
+        if line is None:
+            due_date = _as_date(due)
+            cells = [
+                _link(data, note.path, source),
+                due_date.isoformat() if due_date else _text(due),
+                _text(note.properties.get("status")),
+                _bar(data, note.counts),
+                _fraction(note.counts),
+            ]
+            if shape:
+                cells.insert(1, ", ".join(_link(data, p, source) for p in plans))
+            line = _kept(data, key, seen, cells)
+        rows.append(line)
     if not rows:
         return ["No milestones yet (a milestone is a note with `type: milestone` and a `plan` link)."]
     return _table(headers, rows)
@@ -390,12 +441,14 @@ def _render_journal(data: SummaryData, args: Mapping[str, str], source: str) -> 
     entries = [(_journal_date(data, n), n) for n in data.notes.values() if n.type == "journal"]
     entries.sort(key=lambda e: (e[0] is not None, e[0] or dt.date.min, e[1].path), reverse=True)
     rows = [
-        [
-            _link(data, note.path, source),
-            day.isoformat() if day else "",
-            _bar(data, note.counts),
-            _fraction(note.counts),
-        ]
+        _row(
+            [
+                _link(data, note.path, source),
+                day.isoformat() if day else "",
+                _bar(data, note.counts),
+                _fraction(note.counts),
+            ]
+        )
         for day, note in entries[:limit]
     ]
     if not rows:

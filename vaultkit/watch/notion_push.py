@@ -98,8 +98,10 @@ class _Client(Notion):
     ) -> dict[str, Any]:
         if self.stop.is_set():
             raise _StoppedError
-        if self.down is not None:
-            raise self.down
+        if self.down is not None:  # fail at once, as the first request of the batch did
+            raise NotionError(
+                self.down.message, code=self.down.code, status=self.down.status, method=method, path=path
+            )
         try:
             return super().call(method, path, body=body, query=query, reading=reading, confirm=confirm)
         except NotionError as exc:

@@ -20,11 +20,11 @@ from vaultkit.cli.app import (
 from vaultkit.cli.output import echo
 
 if TYPE_CHECKING:
-    from vaultkit.notion.client import Notion
+    from vaultkit.notion.client import Notion, Pacing
     from vaultkit.notion.settings import NotionSettings
     from vaultkit.vault import Vault
 
-__all__ = ["notion"]
+__all__ = ["client_pacing", "notion"]
 
 RATE_VARIABLE = "VAULTKIT_NOTION_RATE"
 """Requests per second to pace at (a number), or "off": no pacing and no back-off wait. For tests (a
@@ -39,10 +39,17 @@ def _settings(vault: Vault) -> NotionSettings:
 
 def _client(settings: NotionSettings) -> Notion:
     """A paced, retrying client for the token in $NOTION_TOKEN (missing: a usage error, exit 2)."""
-    from vaultkit.notion.client import Notion, Pacing
+    from vaultkit.notion.client import Notion
     from vaultkit.notion.settings import notion_token
 
     token = notion_token()
+    return Notion(token, settings.base_url, pacing=client_pacing(settings))
+
+
+def client_pacing(settings: NotionSettings) -> Pacing:
+    """The pacing every command talking to Notion uses: $VAULTKIT_NOTION_RATE, else `[notion] rate`."""
+    from vaultkit.notion.client import Pacing
+
     raw = os.environ.get(RATE_VARIABLE, "").strip().lower()
     if raw == "off":
         pacing = Pacing(rate=None, backoff=0.0, max_backoff=0.0)
@@ -56,7 +63,7 @@ def _client(settings: NotionSettings) -> Notion:
         pacing = Pacing(rate=rate)
     else:
         pacing = Pacing(rate=settings.rate)
-    return Notion(token, settings.base_url, pacing=pacing)
+    return pacing
 
 
 @click.group(name="notion")

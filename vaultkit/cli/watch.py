@@ -10,12 +10,16 @@ import datetime as dt
 import json
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from vaultkit.cli.app import EXIT_PROBLEMS, open_vault, vault_option
+from vaultkit.cli.app import EXIT_PROBLEMS, EXIT_USAGE, fail, open_vault, vault_option
 from vaultkit.cli.output import echo
+
+if TYPE_CHECKING:
+    from vaultkit.vault import Vault
+    from vaultkit.watch.notion_push import NotionPush
 
 __all__ = ["JsonFormatter", "watch"]
 
@@ -75,6 +79,7 @@ Examples:
   vaultkit watch --vault ~/Notes -q    # warnings only
   vaultkit watch --log-format json     # for systemd or launchd
   vaultkit watch --once                # roll up and exit (cron, a git hook)
+  vaultkit watch --notion              # and push changed notes to Notion ($NOTION_TOKEN)
 """
 )
 @click.option("--once", is_flag=True, help="Bring the vault up to date and exit (cron, CI, a git hook).")
@@ -94,6 +99,20 @@ Examples:
     metavar="MS",
     help="Never write a note edited less than this long ago (it is counted at once, written later).",
 )
+@click.option(
+    "--notion",
+    "to_notion",
+    is_flag=True,
+    help="Also push changed plans, milestones and journals to Notion ($NOTION_TOKEN; docs/notion.md).",
+)
+@click.option(
+    "--notion-delay",
+    type=click.IntRange(min=0),
+    default=2000,
+    show_default=True,
+    metavar="MS",
+    help="With --notion: gather changes this long before pushing them, so a burst is one push.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log more: every round, our own writes.")
 @click.option("-q", "--quiet", is_flag=True, help="Log warnings and errors only.")
 @click.option(
@@ -108,6 +127,8 @@ def watch(
     once: bool,
     debounce: int,
     quiet_period: int,
+    to_notion: bool,
+    notion_delay: int,
     verbose: bool,
     quiet: bool,
     log_format: str,
@@ -125,20 +146,47 @@ def watch(
     from vaultkit.watch.daemon import Watcher, WatchSettings
 
     vault = open_vault(vault_path)
+    if to_notion and once:
+        fail("--notion follows changes; for one sync run `vaultkit notion sync`", EXIT_USAGE)
+    push = _notion_push(vault, notion_delay / 1000) if to_notion else None
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     handler = configure_logging(level, log_format)
+    notion_log = logging.getLogger("vaultkit.notion")
+    if not verbose:  # each retry and each failing note are the client's news: the push sums them up
+        notion_log.setLevel(max(level, logging.WARNING))
     try:
         settings = WatchSettings(debounce=debounce / 1000, quiet=quiet_period / 1000)
-        watcher = Watcher(vault.root, settings, vault=vault)
+        watcher = Watcher(
+            vault.root, settings, vault=vault, after_round=push.queue if push is not None else None
+        )
         if once:
             report = watcher.run_once()
             echo(report.render())
             if report.problems:
                 sys.exit(EXIT_PROBLEMS)
             return
-        _run_until_signalled(watcher)
+        if push is not None:
+            push.start()
+        try:
+            _run_until_signalled(watcher)
+        finally:
+            if push is not None:
+                push.stop()
     finally:
+        notion_log.setLevel(logging.NOTSET)
         remove_logging(handler)
+
+
+def _notion_push(vault: Vault, delay: float) -> NotionPush:
+    """The Notion worker, its settings and token checked before anything starts (as `notion sync` does:
+    a missing token or a bad [notion] table is a usage error, exit 2)."""
+    from vaultkit.cli.notion import client_pacing
+    from vaultkit.notion.settings import notion_settings, notion_token
+    from vaultkit.watch.notion_push import NotionPush, PushSettings
+
+    settings = notion_settings(vault.config)
+    token = notion_token()
+    return NotionPush(vault.root, settings, token, client_pacing(settings), PushSettings(delay=delay))
 
 
 def _run_until_signalled(watcher: Any) -> None:

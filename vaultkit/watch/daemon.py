@@ -99,8 +99,14 @@ class Watcher:
         *,
         clock: Callable[[], float] = time.monotonic,
         vault: Vault | None = None,
+        after_round: Callable[[list[str], bool], None] | None = None,
     ) -> None:
-        """`vault`, when given, is `root`'s vault opened already (the CLI's, which checked the config)."""
+        """`vault`, when given, is `root`'s vault opened already (the CLI's, which checked the config).
+
+        `after_round(paths, full)` is told, on the loop's thread, what each round may have changed: the
+        paths followed and the notes written (`full` after the first rollup and a rescan, when anything may
+        have). It must return at once (the Notion push queues them for its own thread): rounds wait on it.
+        """
         self.root = Path(root).absolute()
         self.settings = settings if settings is not None else WatchSettings()
         self.clock = clock
@@ -123,6 +129,7 @@ class Watcher:
         self._identity: tuple[int, int] | None = None
         self._observer: BaseObserver | None = None
         self._state = RollupState()
+        self._after_round = after_round
 
     # ------------------------------------------------------------------------------------ control
 
@@ -169,6 +176,8 @@ class Watcher:
         _ = self.vault.summaries  # the index as of now: what the first change is described against
         self.rounds += 1
         _log_report(f"watching {self.root}", report)
+        if self._after_round is not None:
+            self._after_round(sorted(report.written), True)
 
     def _should_stop(self) -> bool:
         """Asked by rollup between notes: a stop request ends even the first full rollup within moments."""
@@ -285,6 +294,8 @@ class Watcher:
             should_stop=self._should_stop,
         )
         self._after_rollup(report)
+        if self._after_round is not None:
+            self._after_round(sorted({*due, *report.written}), rescan)
         line = describe_round(changes, report, vault.summaries, due, "rescan" if rescan else "quiet")
         if changes or report.changed:
             log.info(line, extra={"fields": _fields(changes, report)})

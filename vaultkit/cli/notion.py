@@ -161,19 +161,22 @@ def sync(notes: tuple[str, ...], dry_run: bool, vault_path: str | None, as_json:
     if as_json:
         emit_json(report.as_dict())
     else:
+        def label(action: str) -> str:
+            return f"would be {action}" if dry_run and action not in ("unchanged", "failed") else action
+
+        width = max((len(label(o.action)) for o in report.notes), default=10)
+        width = max(width, 10)  # "unchanged", "created": one column for short runs, as scripts expect
+        indent = " " * (width + 1)
         for outcome in report.notes:
-            action = outcome.action if not dry_run or outcome.action in ("unchanged", "failed") else (
-                f"would be {outcome.action}"
-            )
             if outcome.action == "failed":
                 where = f"{outcome.path}:{outcome.line}" if outcome.line else outcome.path
-                echo(f"failed     {where}: {outcome.error}", style="error")
+                echo(f"{'failed':<{width}} {where}: {outcome.error}", style="error")
                 continue
-            echo(f"{action:<10} {outcome.path}")
+            echo(f"{label(outcome.action):<{width}} {outcome.path}")
             for sent in outcome.sent if dry_run else ():
-                echo(f"           {sent}")
+                echo(f"{indent}{sent}")
             for warning in outcome.warnings:
-                echo(f"           warning: {warning}")
+                echo(f"{indent}warning: {warning}")
         data = report.as_dict()
         totals = ", ".join(f"{count} {action}" for action, count in sorted(data["totals"].items()))
         requests = data["requests"]

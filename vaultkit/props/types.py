@@ -34,6 +34,7 @@ __all__ = [
     "TYPES_PATH",
     "PropertyTypeError",
     "PropertyTypes",
+    "as_date",
     "coerce_value",
     "expected",
     "fits",
@@ -157,6 +158,22 @@ def coerce_value(key: str, type_id: str, value: Any) -> Any:
             return value
     raise PropertyTypeError(key, type_id, value)
 
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A property's value as a date: a YAML date or datetime, or text starting `YYYY-MM-DD`; None for
+    anything else (`next week`, a number). The one reading of `due`, `completed` and `date` for rollup's
+    tables, charts and reviews, so they never disagree about a note's date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
 
 def _single(value: Any) -> bool:
     return not isinstance(value, (list, dict))

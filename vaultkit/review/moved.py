@@ -26,6 +26,7 @@ from typing import Any
 from vaultkit.history.store import History, Point
 from vaultkit.markdown.patterns import PLACEHOLDER_RE, TAG_RE
 from vaultkit.notes.progress import PlanProgress, milestone_done
+from vaultkit.props.types import as_date
 from vaultkit.review.period import Period
 from vaultkit.rollup.render import RolledNote
 
@@ -126,19 +127,6 @@ def percent(point: Point) -> int | None:
     return point.progress
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def _before_and_after(series: list[Point], period: Period) -> tuple[Point, Point] | None:
     """A note's points when the period began and ended (see the module docstring), or None."""
     before = [p for p in series if p.day < period.start]
@@ -184,8 +172,8 @@ def what_moved(
             elif task.open and task.due is not None and task.due <= period.end:
                 overdue.append(DueTask(note.path, task.line, _listed(task.text), task.due))
         if note.type == "milestone":
-            finished = _as_date(note.properties.get(completed_key))
-            due = _as_date(note.properties.get(due_key))
+            finished = as_date(note.properties.get(completed_key))
+            due = as_date(note.properties.get(due_key))
             if finished is not None and finished in period:
                 reached.append(DatedNote(note.path, finished))
             elif (

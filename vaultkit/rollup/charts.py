@@ -21,7 +21,6 @@ import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from vaultkit.errors import NoteError, UnsafePathError
 from vaultkit.fileio import atomic_write, read_regular
@@ -30,6 +29,7 @@ from vaultkit.history.skills import parse_capability_table, skills_svg
 from vaultkit.history.store import HISTORY_LIMIT, HISTORY_PATH, History, load_history, parse_history
 from vaultkit.notes.links import linked_targets
 from vaultkit.notes.progress import PlanProgress
+from vaultkit.props.types import as_date
 from vaultkit.rollup.render import RolledNote, SummaryData
 
 __all__ = [
@@ -101,19 +101,6 @@ def skills_chart_path(title: str) -> str:
     return f"{CHARTS_FOLDER}/{chart_file_name(title)} skills.svg"
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def recorded_series(history: History | None, path: str) -> list[SeriesPoint]:
     """A note's recorded done/total, one point a day; [] without a history."""
     if history is None:
@@ -126,7 +113,7 @@ def _completed_on(
 ) -> dt.date | None:
     """When a milestone completed: its `completed` property, else the first recorded day it stood at
     100% (and is still done now), else None."""
-    written = _as_date(note.properties.get(completed_key))
+    written = as_date(note.properties.get(completed_key))
     if written is not None:
         return written
     counts = note.counts
@@ -186,7 +173,7 @@ def plan_chart(
     marks = [
         MilestoneMark(
             notes[m].title,
-            _as_date(notes[m].properties.get(due_key)),
+            as_date(notes[m].properties.get(due_key)),
             _completed_on(notes[m], history, completed_key, today),
         )
         for m in progress.milestones
@@ -354,7 +341,7 @@ class ChartFiles:
             return [f"No note [[{target}]] in this vault."]
         if plan not in data.plans:
             return [f"[[{target}]] is not a plan (it has no `type: plan`), so it has no burn-up chart."]
-        since = _as_date(args.get("since"))
+        since = as_date(args.get("since"))
         chart = plan_chart(
             plan, data.notes, data.plans, self._history(), self.today,
             since=since, due_key=data.due_key, completed_key=self.completed_key,

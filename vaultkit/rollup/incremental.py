@@ -14,7 +14,7 @@ caller builds the whole model instead.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +30,7 @@ from vaultkit.rollup.model import (
     RollupSettings,
     derived_changes,
     status_changes,
+    with_changes,
 )
 from vaultkit.rollup.render import RolledNote
 
@@ -129,16 +130,6 @@ class ModelUpdate:
     plans: frozenset[str]
 
 
-def _apply(props: Mapping[str, Any], changes: Iterable[PropertyChange]) -> dict[str, Any]:
-    result = dict(props)
-    for change in changes:
-        if change.delete:
-            result.pop(change.key, None)
-        else:
-            result[change.key] = change.new
-    return result
-
-
 def _plans_of(note: RolledNote, resolve: Resolve, plans: Collection[str]) -> set[str]:
     """The plans a milestone counts towards (as `aggregate_plans` links them)."""
     if note.type != "milestone":
@@ -199,7 +190,7 @@ def update_model(
             status_plan[path] = status_changes(record.properties, record.counts, settings, today)
         found = status_plan.get(path, ())
         views[path] = NoteView(
-            path, record.title, record.type, _apply(record.properties, found), record.counts, record
+            path, record.title, record.type, with_changes(record.properties, found), record.counts, record
         )
     for plan in plans_hit:
         kept = [m for m in previous.plans[plan].milestones if m not in changed]
@@ -229,7 +220,7 @@ def update_model(
         changes[path] = tuple(found)
         if found:
             views[path] = NoteView(
-                path, record.title, record.type, _apply(record.properties, found), record.counts, record
+                path, record.title, record.type, with_changes(record.properties, found), record.counts, record
             )
     touched = {
         path for path in recompute if path in edited or _seen(views[path]) != _seen(previous.views[path])

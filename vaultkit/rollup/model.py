@@ -36,6 +36,7 @@ __all__ = [
     "build_model",
     "derived_changes",
     "status_changes",
+    "with_changes",
 ]
 
 DERIVED = ("tasks_done", "tasks_total", "progress", "milestones_done", "milestones_total")
@@ -320,7 +321,8 @@ class RollupModel:
     plans: Mapping[str, PlanProgress]
 
 
-def _apply(props: Mapping[str, Any], changes: Iterable[PropertyChange]) -> dict[str, Any]:
+def with_changes(props: Mapping[str, Any], changes: Iterable[PropertyChange]) -> dict[str, Any]:
+    """`props` as they will read once `changes` are written (a deletion drops the key)."""
     result = dict(props)
     for change in changes:
         if change.delete:
@@ -344,7 +346,7 @@ def build_model(
             status_plan[record.path] = status_changes(record.properties, record.counts, settings, today)
     views = {
         r.path: NoteView(
-            r.path, r.title, r.type, _apply(r.properties, status_plan.get(r.path, ())), r.counts, r
+            r.path, r.title, r.type, with_changes(r.properties, status_plan.get(r.path, ())), r.counts, r
         )
         for r in notes
     }
@@ -368,7 +370,7 @@ def build_model(
                 record.path,
                 record.title,
                 record.type,
-                _apply(record.properties, found),
+                with_changes(record.properties, found),
                 record.counts,
                 record,
             )

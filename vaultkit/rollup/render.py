@@ -21,6 +21,7 @@ from vaultkit.markdown.patterns import PLACEHOLDER_RE, TAG_RE
 from vaultkit.notes.links import linked_targets, parse_link_target
 from vaultkit.notes.progress import NoteFacts, PlanProgress, milestone_done, progress_bar
 from vaultkit.notes.tasks import Task, TaskCounts
+from vaultkit.props.types import as_date
 
 __all__ = ["BlockRenderer", "RolledNote", "RowCache", "SummaryData", "first_open_due", "render_block"]
 
@@ -166,19 +167,6 @@ def _link(data: SummaryData, path: str, source: str, heading: str | None = None)
     return f"[[{name}|{alias}]]" if alias else f"[[{name}]]"
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -198,7 +186,7 @@ def _fraction(counts: TaskCounts) -> str:
 
 
 def _due_key(data: SummaryData, note: RolledNote) -> tuple[int, dt.date, str, str]:
-    due = _as_date(note.properties.get(data.due_key))
+    due = as_date(note.properties.get(data.due_key))
     return (due is None, due or dt.date.min, *_sort_name(note))
 
 
@@ -227,7 +215,7 @@ def _render_plans(data: SummaryData, source: str) -> list[str]:
             )
         ]
         first = min(pending, key=lambda n: _due_key(data, n)) if pending else None
-        due = _as_date(first.properties.get(data.due_key)) if first is not None else None
+        due = as_date(first.properties.get(data.due_key)) if first is not None else None
         recorded = data.history(path) if data.history is not None else None
         seen = (
             note.title,
@@ -295,7 +283,7 @@ def _render_milestones(data: SummaryData, args: Mapping[str, str], source: str) 
         due = note.properties.get(data.due_key)
         seen = (
             note.title,
-            _text(due) if _as_date(due) is None else _as_date(due),
+            _text(due) if as_date(due) is None else as_date(due),
             _text(note.properties.get("status")),
             note.counts,
             tuple((p, data.notes[p].title) for p in plans),
@@ -303,7 +291,7 @@ def _render_milestones(data: SummaryData, args: Mapping[str, str], source: str) 
         key = ("milestones", source, note.path, shape)
         line = _reused(data, key, seen)
         if line is None:
-            due_date = _as_date(due)
+            due_date = as_date(due)
             cells = [
                 _link(data, note.path, source),
                 due_date.isoformat() if due_date else _text(due),
@@ -428,11 +416,11 @@ def _render_open_tasks(data: SummaryData, args: Mapping[str, str], source: str) 
 
 
 def _journal_date(data: SummaryData, note: RolledNote) -> dt.date | None:
-    found = _as_date(note.properties.get(data.date_key))
+    found = as_date(note.properties.get(data.date_key))
     if found is None:
         match = _DATE_IN_NAME_RE.search(note.title)
         if match:
-            found = _as_date(match.group(0))
+            found = as_date(match.group(0))
     return found
 
 

@@ -32,18 +32,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from vaultkit.errors import UnsafePathError, VaultkitError
+from vaultkit.config import CONFIG_PATH
+from vaultkit.errors import UnsafePathError, VaultError, VaultkitError
 from vaultkit.index.scan import content_hash
 from vaultkit.reporting import reporting_progress
 from vaultkit.rollup.apply import RollupReport, rollup_vault
 from vaultkit.rollup.incremental import RollupState
 from vaultkit.vault import Change, ChangeKind, Vault
-from vaultkit.watch.debounce import Debouncer
+from vaultkit.watch.debounce import DEFAULT_GRACE, Debouncer, EventKind
 from vaultkit.watch.describe import describe_change, describe_round
 from vaultkit.watch.filters import ignored, ignored_folder
 from vaultkit.watch.lock import WatchLock
@@ -51,7 +52,7 @@ from vaultkit.watch.lock import WatchLock
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver
 
-__all__ = ["WatchSettings", "Watcher"]
+__all__ = ["WatchSettings", "Watcher", "close_grace"]
 
 log = logging.getLogger("vaultkit.watch")
 
@@ -62,11 +63,14 @@ _ROOT = "root"
 
 @dataclass(frozen=True, slots=True)
 class _Event:
-    """A path of the vault that an event concerns; `structural` for a create, delete or move."""
+    """A path of the vault that an event concerns; `structural` for a create, delete or move; `kind` what
+    it says of the file's bytes (see `Debouncer`): written by a writer that may still hold it open, whole,
+    attributes only, or closed by its writer."""
 
     path: str
     structural: bool
     moved_from: str | None = None
+    kind: EventKind | Literal["close"] = "whole"
 
 
 _Item = _Event | str
@@ -83,6 +87,10 @@ class WatchSettings:
 
     debounce: float = 0.3
     quiet: float = 2.0
+    close_grace: float | None = None
+    """Seconds a note written in place waits for its writer's close when the debounce is shorter (the
+    fallback for writers that never close and platforms that report no closes); None: `[watch]
+    close_grace_ms` of the vault's config, else 100 ms."""
     max_events: int = 10_000
     idle_check: float = 2.0
     """Seconds between checks, while idle, that the vault folder is still the one being watched."""
@@ -110,7 +118,8 @@ class Watcher:
         self.root = Path(root).absolute()
         self.settings = settings if settings is not None else WatchSettings()
         self.clock = clock
-        self.debouncer = Debouncer(self.settings.debounce, self.settings.quiet, clock)
+        grace = DEFAULT_GRACE if self.settings.close_grace is None else self.settings.close_grace
+        self.debouncer = Debouncer(self.settings.debounce, self.settings.quiet, clock, grace=grace)
         self.lock = WatchLock(self.root)
         self.vault: Vault | None = vault
         self.rounds = 0
@@ -161,6 +170,8 @@ class Watcher:
         self._identity = _identity(self.root)
         if self.vault is None or self.vault.root.absolute() != self.root or self.rounds:
             self.vault = Vault(self.root)
+        if self.settings.close_grace is None:
+            self.debouncer.grace = close_grace(self.root, self.vault.config.section("watch"))
         self._start_observer()
         self._state.clear()
         try:
@@ -242,7 +253,10 @@ class Watcher:
         if item.moved_from is None and self._own_write(item.path):
             log.debug("%s: our own write", item.path)
             return
-        self.debouncer.add(item.path)
+        if item.kind == "close":
+            self.debouncer.close(item.path)
+        else:
+            self.debouncer.add(item.path, item.kind)
         if item.structural:
             self._structural.add(item.path)
         if item.moved_from is not None:
@@ -419,7 +433,7 @@ class _Handler(FileSystemEventHandler):
                 self.items.put(_Event(dest, structural=True, moved_from=source if keep_source else None))
             return
         if source is not None and not ignored(source):
-            self.items.put(_Event(source, structural=kind in ("created", "deleted")))
+            self.items.put(_Event(source, structural=kind in ("created", "deleted"), kind=_KINDS[kind]))
 
     def _relative(self, path: bytes | str) -> str | None:
         text = os.fsdecode(path)
@@ -429,6 +443,29 @@ class _Handler(FileSystemEventHandler):
         if rel.startswith(os.pardir):
             return None
         return Path(rel).as_posix()
+
+
+_KINDS: dict[str, EventKind | Literal["close"]] = {
+    "modified": "write",
+    "created": "write",  # a file created by opening it is being written until its close
+    "closed": "close",
+    "attrib": "touch",
+    "deleted": "whole",
+}
+
+
+def close_grace(root: Path, section: dict[str, Any]) -> float:
+    """`[watch] close_grace_ms` of the vault's config in seconds (100 ms when it is not set); a value that
+    is not a number of milliseconds from 0 to 10,000 is refused, naming the file."""
+    value = section.get("close_grace_ms")
+    if value is None:
+        return DEFAULT_GRACE
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10_000:
+        raise VaultError(
+            f"{root / CONFIG_PATH}: [watch] close_grace_ms must be a number of milliseconds from 0 to 10000,"
+            f" not {value!r}"
+        )
+    return float(value) / 1000
 
 
 def _identity(root: Path) -> tuple[int, int] | None:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from benchmarks.watch import rounds_of
 from tests.test_watch import MILESTONE, atomic_save, pdp_vault, props, read, running, up_to_date, wait_for
 from vaultkit.errors import VaultError
 from vaultkit.watch import daemon
@@ -349,3 +350,15 @@ def test_an_atomic_save_is_read_at_once(tmp_path: Path) -> None:
         time.sleep(0.3)
         assert watcher.rounds == rounds + 1
     assert up_to_date(vault)
+
+
+def test_the_benchmark_counts_the_rounds_of_the_milestone() -> None:
+    log = (
+        "13:41:23 skipped Journal/x.md: line 8: invalid YAML\n"
+        '13:41:24 Plans/Milestones/M1 - Step.md ticked 1 -> Home.md, plan "P" 51/139 37%\n'
+        '13:41:24 Plans/Milestones/M1 - Step.md ticked 0/0 -> Home.md, plan "P" 0/0\n'
+        "13:41:24 Plans/Milestones/M1 - Step.md.bak ticked 1 -> Home.md\n"
+        '13:41:25 Plans/Milestones/M1 - Step.md unticked 1 -> Home.md, plan "P" 50/139 36%\n'
+    )
+    assert rounds_of(log, "Plans/Milestones/M1 - Step.md") == 3
+    assert rounds_of(log, "Journal/x.md") == 0

@@ -2,10 +2,11 @@
 
 Shape (watchfiles' loop, watchdog's events): watchdog's Observer (inotify on Linux, no polling) calls
 `_Handler` on its own thread, which only filters the event and puts the vault-relative paths on a queue.
-The loop, on the main thread, takes what is queued, lets the debouncer coalesce bursts per path, and when
-paths are due runs one round: each path is followed through `Vault.apply_change` (one path at a time,
-never a walk of the vault), then `rollup_vault` writes what is out of date, holding back the notes the user
-touched within the quiet period (a later round writes them, once quiet).
+The loop, on the main thread, takes what is queued, lets the debouncer coalesce bursts per path and hold a
+note written in place until its writer closes it (the opens and closes are counted per path: see
+`Debouncer`), and when paths are due runs one round: each path is followed through `Vault.apply_change`
+(one path at a time, never a walk of the vault), then `rollup_vault` writes what is out of date, holding
+back the notes the user touched within the quiet period (a later round writes them, once quiet).
 
 Its own writes never start a round: the rollup report gives the content hash of each note it wrote, and an
 event for a file that hashes the same is dropped (content, not timing: a user who edits the note a

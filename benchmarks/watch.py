@@ -39,6 +39,7 @@ __all__ = [
     "cpu_seconds",
     "percentile",
     "plan_of",
+    "rounds_of",
     "rss_kb",
     "signature",
     "summarize",
@@ -244,6 +245,9 @@ class SizeResult:
     idle_cpu: float
     stop: float
     exit_code: int | None
+    rounds: int = 0
+    """Rounds the daemon logged for the milestone over all ticks (the warm-up included): one per tick when
+    no save is read half-written."""
 
 
 def _bench_vault(ctx: Context) -> Path:
@@ -303,6 +307,7 @@ def bench_size(ctx: Context, ticks: int, timeout: float) -> SizeResult:
         rss = rss_kb(_proc(daemon.process.pid, "status")) / 1024
     finally:
         stop = daemon.stop()
+    log = daemon.log.read_text(encoding="utf-8", errors="replace")
     return SizeResult(
         size=ctx.size,
         latency=summarize(samples),
@@ -316,7 +321,14 @@ def bench_size(ctx: Context, ticks: int, timeout: float) -> SizeResult:
         idle_cpu=idle_cpu,
         stop=stop,
         exit_code=daemon.process.returncode,
+        rounds=rounds_of(log, milestone_path),
     )
+
+
+def rounds_of(log: str, path: str) -> int:
+    """How many rounds the daemon's text log reports for `path` (one `PATH ... -> ...` line each)."""
+    pattern = re.compile(rf"^\S+ {re.escape(path)} .* -> ", re.MULTILINE)
+    return len(pattern.findall(log))
 
 
 def report(results: Iterable[SizeResult]) -> list[str]:
@@ -336,7 +348,7 @@ def report(results: Iterable[SizeResult]) -> list[str]:
         written = ", ".join(f"{name} p50 {lat.p50:.1f} ms" for name, lat in r.writes.items())
         details.append(
             f"{r.size:,} notes: up to date {r.startup:.1f} s after start; {written}; "
-            f"exit status {r.exit_code} after SIGTERM"
+            f"{r.rounds} rounds for {r.latency.count + 1} ticks; exit status {r.exit_code} after SIGTERM"
         )
     return [*lines, "", *details]
 

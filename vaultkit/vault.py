@@ -352,20 +352,27 @@ class Vault:
     def apply_change(self, change: Change) -> list[str]:
         """Follow one change on disk (see the class docstring); returns the vault-relative paths of the
         files it added, dropped or re-read, sorted."""
-        paths = [self._vault_path(change.path)]
-        if change.dest is not None:
-            paths.append(self._vault_path(change.dest))
+        return self.apply_changes([change])
+
+    def apply_changes(self, changes: Iterable[Change]) -> list[str]:
+        """Follow several changes on disk at once, as `apply_change` follows each, with the index taking
+        them all in one write: a watcher's round writes a milestone, its plan and a dashboard, and one
+        transaction costs a third of three. Returns the paths added, dropped or re-read, sorted."""
         changed: list[str] = []
         removed: list[str] = []
-        for path in paths:
-            self._follow(path, change.kind, changed, removed)
+        for change in changes:
+            paths = [self._vault_path(change.path)]
+            if change.dest is not None:
+                paths.append(self._vault_path(change.dest))
+            for path in paths:
+                self._follow(path, change.kind, changed, removed)
         touched = sorted({*changed, *removed})
         if not touched:
             return []
         self.__dict__.pop("plans", None)
-        notes_changed = [p for p in changed if _is_note(p)]
+        notes_changed = list(dict.fromkeys(p for p in changed if _is_note(p)))
         still = set(notes_changed)  # a file moved onto itself, or gone and back: re-read, not removed
-        notes_removed = [p for p in removed if _is_note(p) and p not in still]
+        notes_removed = list(dict.fromkeys(p for p in removed if _is_note(p) and p not in still))
         if "index" in self.__dict__:
             self.index.follow(notes_changed, notes_removed)
         if "records" in self.__dict__:

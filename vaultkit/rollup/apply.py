@@ -351,9 +351,8 @@ def rollup_vault(
     report.unchanged = sum(1 for path in candidates if path not in done)
     if dry_run:
         report.diff = "".join(unified_diff(path, *previews[path]) for path in sorted(previews))
-    elif report.changed and following:
-        for change in report.changed:
-            vault.apply_change(Change("changed", change.path))
+    elif report.changed and following:  # the notes just written, into the index in one transaction
+        vault.apply_changes([Change("changed", change.path) for change in report.changed])
     elif report.changed:
         # The index takes in what was just written, so the next command (a second rollup, `status`)
         # finds every note as the index knows it and writes nothing: a run that changes nothing writes

@@ -2,10 +2,11 @@
 
 Shape (watchfiles' loop, watchdog's events): watchdog's Observer (inotify on Linux, no polling) calls
 `_Handler` on its own thread, which only filters the event and puts the vault-relative paths on a queue.
-The loop, on the main thread, takes what is queued, lets the debouncer coalesce bursts per path, and when
-paths are due runs one round: each path is followed through `Vault.apply_change` (one path at a time,
-never a walk of the vault), then `rollup_vault` writes what is out of date, holding back the notes the user
-touched within the quiet period (a later round writes them, once quiet).
+The loop, on the main thread, takes what is queued, lets the debouncer coalesce bursts per path and hold a
+note written in place until its writer closes it (the opens and closes are counted per path: see
+`Debouncer`), and when paths are due runs one round: each path is followed through `Vault.apply_change`
+(one path at a time, never a walk of the vault), then `rollup_vault` writes what is out of date, holding
+back the notes the user touched within the quiet period (a later round writes them, once quiet).
 
 Its own writes never start a round: the rollup report gives the content hash of each note it wrote, and an
 event for a file that hashes the same is dropped (content, not timing: a user who edits the note a
@@ -32,18 +33,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from vaultkit.errors import UnsafePathError, VaultkitError
+from vaultkit.config import CONFIG_PATH
+from vaultkit.errors import UnsafePathError, VaultError, VaultkitError
 from vaultkit.index.scan import content_hash
 from vaultkit.reporting import reporting_progress
 from vaultkit.rollup.apply import RollupReport, rollup_vault
 from vaultkit.rollup.incremental import RollupState
 from vaultkit.vault import Change, ChangeKind, Vault
-from vaultkit.watch.debounce import Debouncer
+from vaultkit.watch.debounce import DEFAULT_GRACE, DEFAULT_OPEN_WAIT, Debouncer, EventKind
 from vaultkit.watch.describe import describe_change, describe_round
 from vaultkit.watch.filters import ignored, ignored_folder
 from vaultkit.watch.lock import WatchLock
@@ -51,7 +53,7 @@ from vaultkit.watch.lock import WatchLock
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver
 
-__all__ = ["WatchSettings", "Watcher"]
+__all__ = ["WatchSettings", "Watcher", "close_waits"]
 
 log = logging.getLogger("vaultkit.watch")
 
@@ -60,13 +62,19 @@ _RESCAN = "rescan"
 _ROOT = "root"
 
 
+_Kind = EventKind | Literal["close", "open", "release"]
+
+
 @dataclass(frozen=True, slots=True)
 class _Event:
-    """A path of the vault that an event concerns; `structural` for a create, delete or move."""
+    """A path of the vault that an event concerns; `structural` for a create, delete or move; `kind` what
+    it says of the file (see `Debouncer`): written by a writer that may still hold it open, whole,
+    attributes only, closed by its writer; or only opened, or closed without a write (a reader's)."""
 
     path: str
     structural: bool
     moved_from: str | None = None
+    kind: _Kind = "whole"
 
 
 _Item = _Event | str
@@ -83,6 +91,12 @@ class WatchSettings:
 
     debounce: float = 0.3
     quiet: float = 2.0
+    close_grace: float | None = None
+    """Seconds a note written in place, and not known to be open, waits for a close after its last write
+    (platforms that report no closes); None: `[watch] close_grace_ms` of the vault's config, else 0.1."""
+    open_wait: float | None = None
+    """Seconds a note written in place, and known to be open, waits for its writer's close after its last
+    write (a writer that never closes); None: `[watch] open_wait_ms` of the vault's config, else 1.0."""
     max_events: int = 10_000
     idle_check: float = 2.0
     """Seconds between checks, while idle, that the vault folder is still the one being watched."""
@@ -111,6 +125,7 @@ class Watcher:
         self.settings = settings if settings is not None else WatchSettings()
         self.clock = clock
         self.debouncer = Debouncer(self.settings.debounce, self.settings.quiet, clock)
+        self._set_waits(DEFAULT_GRACE, DEFAULT_OPEN_WAIT)
         self.lock = WatchLock(self.root)
         self.vault: Vault | None = vault
         self.rounds = 0
@@ -161,6 +176,7 @@ class Watcher:
         self._identity = _identity(self.root)
         if self.vault is None or self.vault.root.absolute() != self.root or self.rounds:
             self.vault = Vault(self.root)
+        self._set_waits(*close_waits(self.root, self.vault.config.section("watch")))
         self._start_observer()
         self._state.clear()
         try:
@@ -178,6 +194,12 @@ class Watcher:
         _log_report(f"watching {self.root}", report)
         if self._after_round is not None:
             self._after_round(sorted(report.written), True)
+
+    def _set_waits(self, grace: float, open_wait: float) -> None:
+        """The waits for a close: the settings' where they give one, else these (the vault's config)."""
+        given = self.settings.close_grace, self.settings.open_wait
+        self.debouncer.grace = grace if given[0] is None else given[0]
+        self.debouncer.open_wait = open_wait if given[1] is None else given[1]
 
     def _should_stop(self) -> bool:
         """Asked by rollup between notes: a stop request ends even the first full rollup within moments."""
@@ -239,10 +261,19 @@ class Watcher:
             return
         if item == _ROOT or not isinstance(item, _Event):
             return  # the root check after the queue is drained looks at it
+        match item.kind:
+            case "open":
+                self.debouncer.opened(item.path)
+                return
+            case "close" | "release":  # never our own write's echo: we write by rename
+                self.debouncer.closed(item.path, wrote=item.kind == "close")
+                return
+            case "write" | "whole" | "touch" as kind:
+                pass
         if item.moved_from is None and self._own_write(item.path):
             log.debug("%s: our own write", item.path)
             return
-        self.debouncer.add(item.path)
+        self.debouncer.add(item.path, kind)
         if item.structural:
             self._structural.add(item.path)
         if item.moved_from is not None:
@@ -394,8 +425,6 @@ class _Handler(FileSystemEventHandler):
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         kind = event.event_type
-        if kind in ("opened", "closed_no_write"):
-            return
         source = self._relative(event.src_path)
         if source == "":  # the vault folder itself: deleted or moved away
             if kind in ("deleted", "moved"):
@@ -403,7 +432,7 @@ class _Handler(FileSystemEventHandler):
             return
         dest = self._relative(event.dest_path) if kind == "moved" else None
         if event.is_directory:
-            if kind == "modified" or kind == "attrib" or kind == "closed":
+            if kind in ("modified", "attrib", "closed", "opened", "closed_no_write"):
                 return  # a folder's own change tells nothing its files' events do not
             for path in (source, dest):
                 if path and not ignored_folder(path):
@@ -419,7 +448,8 @@ class _Handler(FileSystemEventHandler):
                 self.items.put(_Event(dest, structural=True, moved_from=source if keep_source else None))
             return
         if source is not None and not ignored(source):
-            self.items.put(_Event(source, structural=kind in ("created", "deleted")))
+            structural = kind in ("created", "deleted")
+            self.items.put(_Event(source, structural=structural, kind=_KINDS.get(kind, "whole")))
 
     def _relative(self, path: bytes | str) -> str | None:
         text = os.fsdecode(path)
@@ -429,6 +459,36 @@ class _Handler(FileSystemEventHandler):
         if rel.startswith(os.pardir):
             return None
         return Path(rel).as_posix()
+
+
+_KINDS: dict[str, _Kind] = {
+    "modified": "write",
+    "created": "write",  # a file created by opening it is being written until its close
+    "closed": "close",
+    "opened": "open",
+    "closed_no_write": "release",
+    "attrib": "touch",
+    "deleted": "whole",
+}
+
+
+def close_waits(root: Path, section: dict[str, Any]) -> tuple[float, float]:
+    """`[watch] close_grace_ms` and `open_wait_ms` of the vault's config in seconds (100 ms and 1 s when
+    not set: `Debouncer` says what each is for); a value that is not a number of milliseconds from 0 to
+    60,000 is refused, naming the file."""
+    waits = []
+    for key, default in (("close_grace_ms", DEFAULT_GRACE), ("open_wait_ms", DEFAULT_OPEN_WAIT)):
+        value = section.get(key)
+        if value is None:
+            waits.append(default)
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 60_000:
+            raise VaultError(
+                f"{root / CONFIG_PATH}: [watch] {key} must be a number of milliseconds from 0 to 60000,"
+                f" not {value!r}"
+            )
+        waits.append(float(value) / 1000)
+    return waits[0], waits[1]
 
 
 def _identity(root: Path) -> tuple[int, int] | None:

@@ -5,13 +5,19 @@ its bytes change; a different file already there is replaced only when asked (`f
 when vaultkit wrote it (the marker), so a unit the user wrote by hand is never lost. `service_status`
 asks systemctl or launchctl, and says so plainly when they are missing or there is no user session to ask
 (a container, CI, an ssh login without lingering) instead of failing.
+
+`notion_env_status` looks at the Notion token file a `--notion` service reads, which the user creates:
+whether it is there, whether others may read it, whether it has a `NOTION_TOKEN=` line. It reads the file
+a line at a time and keeps nothing of it, so the token is never held, shown or logged here.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -19,9 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultkit.fileio import atomic_write
-from vaultkit.watch.service import LOG_LINES, ServiceError, ServiceFile, is_ours
+from vaultkit.watch.service import LOG_LINES, ServiceError, ServiceFile, is_ours, pushes_to_notion
 
-__all__ = ["ServiceStatus", "install_service", "service_status", "uninstall_service", "vaultkit_program"]
+__all__ = [
+    "NotionEnv",
+    "ServiceStatus",
+    "install_service",
+    "notion_env_status",
+    "service_status",
+    "uninstall_service",
+    "vaultkit_program",
+]
 
 _TIMEOUT = 10.0
 _SYSTEMD_STATES = frozenset({"active", "inactive", "failed", "activating", "deactivating", "reloading"})
@@ -94,11 +108,59 @@ def _remove_enable_link(service: ServiceFile) -> None:
         link.unlink()
 
 
+@dataclass(frozen=True, slots=True)
+class NotionEnv:
+    """What can be said of the token file without revealing the token. `problem` is None when the file
+    is there, private to its owner and has a `NOTION_TOKEN=` line; else one sentence saying what to do."""
+
+    path: Path
+    exists: bool
+    has_token_line: bool
+    private: bool
+    problem: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "exists": self.exists,
+            "has_token_line": self.has_token_line,
+            "private": self.private,
+            "problem": self.problem,
+        }
+
+
+def notion_env_status(path: Path) -> NotionEnv:
+    """Whether the token file is there, has a `NOTION_TOKEN=` line, and is readable by its owner only.
+
+    Only the start of each line is looked at, and nothing read is kept or returned.
+    """
+    try:
+        mode = path.stat().st_mode
+        with path.open("rb") as handle:
+            has_line = any(line.lstrip().startswith(b"NOTION_TOKEN=") for line in handle)
+    except FileNotFoundError:
+        return NotionEnv(path, False, False, True, f"{path} does not exist yet: create it (docs/watch.md)")
+    except OSError as exc:
+        return NotionEnv(path, True, False, True, f"{path}: {exc.strerror or exc}")
+    private = not mode & (stat.S_IRWXG | stat.S_IRWXO)
+    if not private:  # first: a token others can read is worse than a missing one
+        problem: str | None = (
+            f"{path} is open to group or others (mode {stat.S_IMODE(mode):o}): "
+            f"chmod 600 {shlex.quote(str(path))}"
+        )
+    elif not has_line:
+        problem = f"{path} has no NOTION_TOKEN= line"
+    else:
+        problem = None
+    return NotionEnv(path, True, has_line, private, problem)
+
+
 @dataclass(slots=True)
 class ServiceStatus:
     """What `vaultkit service status` reports. `state` is the manager's word (`active`, `running`,
     `not loaded`, ...) or None when it could not be asked, and then `state_note` says why; `log_lines`
-    are the last lines of its log, or `log_note` says why there are none."""
+    are the last lines of its log, or `log_note` says why there are none. `notion_env` is the token
+    file's state when the installed service pushes to Notion (`service.notion`)."""
 
     service: ServiceFile
     installed: bool
@@ -108,6 +170,7 @@ class ServiceStatus:
     state_note: str | None = None
     log_lines: list[str] = field(default_factory=list)
     log_note: str | None = None
+    notion_env: NotionEnv | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -121,14 +184,24 @@ class ServiceStatus:
             "state_note": self.state_note,
             "log": self.log_lines,
             "log_note": self.log_note,
+            "notion": self.service.notion,
+            "notion_env": None if self.notion_env is None else self.notion_env.as_dict(),
         }
 
 
-def service_status(service: ServiceFile, which: Which = shutil.which) -> ServiceStatus:
+def service_status(
+    service: ServiceFile, which: Which = shutil.which, with_notion: ServiceFile | None = None
+) -> ServiceStatus:
     """Whether the service file is installed (and as `install` would write it now), whether the service
-    runs, and its last log lines."""
+    runs, and its last log lines.
+
+    `with_notion` is the same service rendered with `--notion`: when the installed file pushes to
+    Notion, it is the one compared with, and the token file is looked at.
+    """
     current = _current(service.path)
     text = None if current is None else current.decode("utf-8", "replace")
+    if text is not None and with_notion is not None and pushes_to_notion(service.manager, text):
+        service = with_notion
     status = ServiceStatus(
         service=service,
         installed=current is not None,
@@ -141,6 +214,8 @@ def service_status(service: ServiceFile, which: Which = shutil.which) -> Service
     else:
         _launchd_state(status, which)
         _log_file(status)
+    if service.env_file is not None:
+        status.notion_env = notion_env_status(service.env_file)
     return status
 
 

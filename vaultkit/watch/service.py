@@ -8,17 +8,25 @@ Each file carries `MARKER`, so `uninstall` removes only a file vaultkit wrote. T
 slug of the vault's path, so two vaults get two services. A vault path is user data: in a systemd unit
 it is quoted and escaped (spaces, quotes, backslashes, `%` specifiers, `$` variables, control
 characters), in a plist XML-escaped.
+
+With `notion=True` the service runs `watch --notion`, which needs `$NOTION_TOKEN`. The token never passes
+through vaultkit: it lives in a file the user creates and owns (`notion_env_file`: one line
+`NOTION_TOKEN=...`, mode 600), which systemd reads with `EnvironmentFile=` and which a launchd agent, having
+no such setting, sources from a fixed `/bin/sh` script. The paths reach that script as arguments, never
+spliced into its text, so no vault or home path can change what the shell runs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import plistlib
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
+from xml.parsers.expat import ExpatError
 from xml.sax.saxutils import escape
 
 from vaultkit.errors import VaultkitError
@@ -26,11 +34,15 @@ from vaultkit.errors import VaultkitError
 __all__ = [
     "LOG_LINES",
     "MARKER",
+    "NOTION_ENV_PLACEHOLDER",
     "Manager",
     "ServiceError",
     "ServiceFile",
     "is_ours",
     "manager_for",
+    "notion_env_commands",
+    "notion_env_file",
+    "pushes_to_notion",
     "render_service",
     "vault_slug",
 ]
@@ -39,6 +51,15 @@ Manager = Literal["systemd", "launchd"]
 
 MARKER = "Written by `vaultkit service install`; `vaultkit service uninstall` removes it."
 LOG_LINES = 20
+NOTION_ENV_PLACEHOLDER = "<your integration secret>"
+# The launchd agent's command with --notion: $1 is the token file, $2 the vault, the rest runs vaultkit.
+# Fixed text: a path is an argument here, so no quote, `$` or backtick in one can reach the shell.
+_LAUNCHD_SCRIPT = (
+    '[ -r "$1" ] || { echo "vaultkit: $1 is missing: create it with one line NOTION_TOKEN=... '
+    '(docs/watch.md)" >&2; exit 78; }; '
+    'set -a; . "$1"; set +a; vault="$2"; shift 2; '
+    'exec "$@" watch --vault "$vault" --log-format json --notion'
+)
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f]")
 
 
@@ -54,7 +75,8 @@ class ServiceFile:
     at every login, `restart` makes a running one use a replaced file, `stop` stops it once the file is
     removed: shell commands, printed and never run, so the user decides when it starts. `status` asks the
     manager whether it runs (a command run without a shell); `logs` prints its last lines (None for
-    launchd, whose log is the file `log`).
+    launchd, whose log is the file `log`). `notion` says whether it runs `watch --notion`, and then
+    `env_file` is where it reads the token from.
     """
 
     manager: Manager
@@ -67,6 +89,8 @@ class ServiceFile:
     status: tuple[str, ...]
     logs: tuple[str, ...] | None
     log: Path | None
+    notion: bool = False
+    env_file: Path | None = None
 
 
 def manager_for(platform: str) -> Manager:
@@ -97,6 +121,25 @@ def is_ours(text: str) -> bool:
     return MARKER in text
 
 
+def notion_env_file(home: PurePosixPath | Path, config_home: PurePosixPath | Path | None = None) -> Path:
+    """Where a service with --notion reads `NOTION_TOKEN` from: `vaultkit/notion.env` under
+    `$XDG_CONFIG_HOME` (`config_home`), else under `~/.config`."""
+    return Path(config_home or Path(home) / ".config") / "vaultkit" / "notion.env"
+
+
+def notion_env_commands(env_file: Path) -> tuple[str, ...]:
+    """The shell commands that create the token file, readable by its owner only, holding a placeholder
+    (never a token: vaultkit does not know it and must not), then open it to put the secret in. The
+    umask is set in a subshell, so the user's shell keeps its own; an editor keeps the secret out of the
+    shell's history."""
+    folder, path = _shell(str(env_file.parent)), _shell(str(env_file))
+    return (
+        f"(umask 077 && mkdir -p {folder} && "
+        f"printf '%s\\n' {_shell('NOTION_TOKEN=' + NOTION_ENV_PLACEHOLDER)} > {path})",
+        f"${{EDITOR:-vi}} {path}",
+    )
+
+
 def render_service(
     platform: str,
     program: Sequence[str],
@@ -104,24 +147,48 @@ def render_service(
     home: PurePosixPath | Path,
     config_home: PurePosixPath | Path | None = None,
     uid: int | None = None,
+    *,
+    notion: bool = False,
 ) -> ServiceFile:
-    """The service file that runs `<program> watch --vault <vault> --log-format json` for `platform`.
+    """The service file that runs `<program> watch --vault <vault> --log-format json` for `platform`
+    (with `--notion` appended when `notion`).
 
     `program` is the command that runs vaultkit (its console script, or `python -m vaultkit`), absolute
     because a service manager has no useful PATH. `config_home` is `$XDG_CONFIG_HOME` when set (systemd
-    looks for user units there); `uid` fills the `gui/<uid>` domain of launchctl (`$UID` when None).
+    looks for user units there, and the Notion token file is under it); `uid` fills the `gui/<uid>`
+    domain of launchctl (`$UID` when None).
     """
     if not vault.is_absolute():
         raise ServiceError(f"{vault}: the vault's path must be absolute in a service file")
     if not program or not all(program) or not PurePosixPath(program[0]).is_absolute():
         raise ServiceError(f"{' '.join(program)!r}: the program that runs vaultkit must be an absolute path")
-    for part in (*program, str(vault)):
+    env_file = notion_env_file(home, config_home) if notion else None
+    for part in (*program, str(vault), str(env_file or "")):
         _check_encodable(part)
     argv = [*program, "watch", "--vault", str(vault), "--log-format", "json"]
+    if notion:
+        argv.append("--notion")
     slug = vault_slug(vault)
     if manager_for(platform) == "systemd":
-        return _systemd(argv, vault, slug, Path(config_home or Path(home) / ".config"))
-    return _launchd(argv, vault, slug, Path(home), "$UID" if uid is None else str(uid))
+        return _systemd(argv, vault, slug, Path(config_home or Path(home) / ".config"), config_home, env_file)
+    return _launchd(argv, vault, slug, Path(home), "$UID" if uid is None else str(uid), env_file, program)
+
+
+def pushes_to_notion(manager: Manager, text: str) -> bool:
+    """Whether a service file (as read back from disk) runs `watch --notion`. Read structurally, so a
+    vault whose path holds `--notion` is not mistaken for it."""
+    if manager == "systemd":
+        lines = text.splitlines()
+        return any(line.startswith("ExecStart=") and line.rstrip().endswith(" --notion") for line in lines)
+    try:
+        loaded = plistlib.loads(text.encode("utf-8"))
+    except (ValueError, ExpatError):
+        return False
+    arguments = loaded.get("ProgramArguments") if isinstance(loaded, dict) else None
+    if not isinstance(arguments, list):
+        return False
+    script = arguments[2] if len(arguments) > 2 and arguments[:2] == ["/bin/sh", "-c"] else ""
+    return "--notion" in arguments or (isinstance(script, str) and script.endswith(" --notion"))
 
 
 def _check_encodable(text: str) -> None:
@@ -136,19 +203,30 @@ def _check_encodable(text: str) -> None:
 # ---------------------------------------------------------------------------------------------- systemd
 
 
-def _systemd(argv: list[str], vault: PurePosixPath | Path, slug: str, config_home: Path) -> ServiceFile:
+def _systemd(
+    argv: list[str],
+    vault: PurePosixPath | Path,
+    slug: str,
+    config_home: Path,
+    xdg_config_home: PurePosixPath | Path | None,
+    env_file: Path | None,
+) -> ServiceFile:
     name = f"vaultkit-watch-{slug}.service"
+    what = "live rollups and Notion sync" if env_file else "live rollups"
     text = "\n".join(
         [
             f"# {MARKER}",
             "[Unit]",
-            f"Description=vaultkit watch: live rollups for {_systemd_value(str(vault))}",
+            f"Description=vaultkit watch: {what} for {_systemd_value(str(vault))}",
             "",
             "[Service]",
             "Type=simple",
+            *([f"EnvironmentFile={_systemd_env_file(env_file, xdg_config_home)}"] if env_file else []),
             "ExecStart=" + " ".join(_systemd_word(arg) for arg in argv),
             "Restart=on-failure",
             "RestartSec=5",
+            # exit 2 is a usage error (no token in the file, a bad [notion] table): restarting repeats it
+            *(["RestartPreventExitStatus=2"] if env_file else []),
             "TimeoutStopSec=10",
             "",
             "[Install]",
@@ -167,7 +245,23 @@ def _systemd(argv: list[str], vault: PurePosixPath | Path, slug: str, config_hom
         status=("systemctl", "--user", "is-active", name),
         logs=("journalctl", "--user", "-u", name, "-n", str(LOG_LINES), "--no-pager", "-o", "cat"),
         log=None,
+        notion=env_file is not None,
+        env_file=env_file,
     )
+
+
+def _systemd_env_file(env_file: Path, xdg_config_home: PurePosixPath | Path | None) -> str:
+    """The token file for `EnvironmentFile=`, without the `-` prefix: a missing file makes systemd refuse
+    to start the unit and name the file in `systemctl --user status`, which says more than the watcher's
+    own "NOTION_TOKEN is not set" would. `%h` (the user's home) when it is under `~/.config`, else the
+    absolute path: systemd reads the value as one path with specifiers, so `%` is doubled and a control
+    character, which would end the line, is refused."""
+    if xdg_config_home is None:
+        return "%h/.config/vaultkit/notion.env"
+    text = str(env_file)
+    if _CONTROL_RE.search(text):
+        raise ServiceError(f"{text!r}: holds a control character, which a systemd unit cannot hold")
+    return text.replace("%", "%%")
 
 
 _PLAIN_WORD_RE = re.compile(r"[A-Za-z0-9_./=,-]+")
@@ -193,8 +287,18 @@ def _systemd_value(text: str) -> str:
 # ---------------------------------------------------------------------------------------------- launchd
 
 
-def _launchd(argv: list[str], vault: PurePosixPath | Path, slug: str, home: Path, uid: str) -> ServiceFile:
+def _launchd(
+    argv: list[str],
+    vault: PurePosixPath | Path,
+    slug: str,
+    home: Path,
+    uid: str,
+    env_file: Path | None,
+    program: Sequence[str],
+) -> ServiceFile:
     label = f"io.vaultkit.watch.{slug}"
+    if env_file is not None:  # launchd reads no env files: a shell sources it, the paths as its arguments
+        argv = ["/bin/sh", "-c", _LAUNCHD_SCRIPT, "vaultkit-watch", str(env_file), str(vault), *program]
     for part in argv:
         if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", part):  # not representable in XML 1.0 at all
             raise ServiceError(f"{part!r}: holds a control character, which a launchd plist cannot hold")
@@ -245,6 +349,8 @@ def _launchd(argv: list[str], vault: PurePosixPath | Path, slug: str, home: Path
         status=("launchctl", "print", f"{domain}/{label}"),
         logs=None,
         log=log,
+        notion=env_file is not None,
+        env_file=env_file,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import plistlib
+import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
@@ -15,7 +16,13 @@ from hypothesis import strategies as st
 
 from vaultkit.cli import main
 from vaultkit.watch.install import vaultkit_program
-from vaultkit.watch.service import ServiceError, render_service, vault_slug
+from vaultkit.watch.service import (
+    ServiceError,
+    notion_env_commands,
+    pushes_to_notion,
+    render_service,
+    vault_slug,
+)
 
 VAULT = PurePosixPath("/home/ann/Notes/My Career")
 HOME = PurePosixPath("/home/ann")
@@ -464,3 +471,267 @@ def test_the_guide_covers_running_ignoring_safety_and_latency() -> None:
         "## Latency",
     ]:
         assert phrase in text, f"docs/watch.md should explain {phrase!r}"
+
+
+# ------------------------------------------------------------------------------------------ --notion
+
+FIXTURES = Path(__file__).parent / "fixtures" / "service"
+ODD_VAULT = PurePosixPath('/home/ann/Notes/My "Career" 100%')
+SENTINEL = "ntn_SENTINEL_never_on_disk_0123456789"
+
+
+def test_systemd_unit_with_notion_is_exact() -> None:
+    unit = render_service("linux", PROGRAM, ODD_VAULT, HOME, notion=True)
+    assert unit.text == (FIXTURES / "systemd-notion.service").read_text(encoding="utf-8")
+    assert "EnvironmentFile=%h/.config/vaultkit/notion.env\n" in unit.text  # no `-`: a missing file fails
+    assert unit.notion
+    assert unit.env_file == Path("/home/ann/.config/vaultkit/notion.env")
+    exec_start = next(line for line in unit.text.splitlines() if line.startswith("ExecStart="))
+    assert systemd_words(exec_start.removeprefix("ExecStart=")) == [
+        *PROGRAM,
+        "watch",
+        "--vault",
+        str(ODD_VAULT),
+        "--log-format",
+        "json",
+        "--notion",
+    ]
+
+
+def test_systemd_unit_with_notion_reads_the_token_under_xdg_config_home() -> None:
+    config_home = PurePosixPath("/home/ann/my 100% config")
+    unit = render_service("linux", PROGRAM, ODD_VAULT, HOME, config_home=config_home, notion=True)
+    assert unit.text == (FIXTURES / "systemd-notion-xdg.service").read_text(encoding="utf-8")
+    assert unit.env_file == Path("/home/ann/my 100% config/vaultkit/notion.env")
+    env_line = next(line for line in unit.text.splitlines() if line.startswith("EnvironmentFile="))
+    assert _unspecify(env_line.removeprefix("EnvironmentFile=")) == str(unit.env_file)
+
+
+def test_launchd_plist_with_notion_is_exact() -> None:
+    vault = PurePosixPath('/Users/ann/R&D <2026> "q" $(x)')
+    agent = render_service("darwin", PROGRAM, vault, PurePosixPath("/Users/ann"), notion=True)
+    assert agent.text == (FIXTURES / "launchd-notion.plist").read_text(encoding="utf-8")
+    arguments = plistlib.loads(agent.text.encode("utf-8"))["ProgramArguments"]
+    assert arguments[:2] == ["/bin/sh", "-c"]
+    assert arguments[3:] == ["vaultkit-watch", "/Users/ann/.config/vaultkit/notion.env", str(vault), *PROGRAM]
+    assert str(vault) not in arguments[2]  # the script text never holds a path
+
+
+def test_pushes_to_notion_reads_the_file_not_the_path() -> None:
+    odd = PurePosixPath("/home/ann/x --notion")
+    for platform in ("linux", "darwin"):
+        plain = render_service(platform, PROGRAM, odd, HOME)
+        notion = render_service(platform, PROGRAM, odd, HOME, notion=True)
+        assert not pushes_to_notion(plain.manager, plain.text)
+        assert pushes_to_notion(notion.manager, notion.text)
+    assert not pushes_to_notion("launchd", "not a plist")
+
+
+def test_the_env_file_steps_hold_a_placeholder_and_set_the_umask() -> None:
+    commands = notion_env_commands(Path("/home/ann/my config/vaultkit/notion.env"))
+    assert commands == (
+        "(umask 077 && mkdir -p '/home/ann/my config/vaultkit' && printf '%s\\n' "
+        "'NOTION_TOKEN=<your integration secret>' > '/home/ann/my config/vaultkit/notion.env')",
+        "${EDITOR:-vi} '/home/ann/my config/vaultkit/notion.env'",
+    )
+
+
+@given(st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_launchd_with_notion_passes_every_vault_path_as_an_argument(name: str) -> None:
+    vault = PurePosixPath("/Users/ann") / name
+    agent = render_service("darwin", PROGRAM, vault, PurePosixPath("/Users/ann"), notion=True)
+    arguments = plistlib.loads(agent.text.encode("utf-8"))["ProgramArguments"]
+    assert arguments[5] == str(vault)
+    assert pushes_to_notion("launchd", agent.text)
+
+
+@pytest.mark.skipif(not Path("/bin/sh").exists(), reason="runs the agent's command with /bin/sh")
+@pytest.mark.parametrize("name", ["My Vault", 'it\'s "q" $(touch pwned) `touch pwned` $HOME; \\ *'])
+def test_the_launchd_command_sources_the_file_and_passes_paths_unchanged(tmp_path: Path, name: str) -> None:
+    """Run the agent's ProgramArguments for real: the token reaches vaultkit's environment, the vault
+    path arrives as one argument, byte for byte, and nothing in it runs."""
+    home = tmp_path / "h o'me"
+    env_file = home / ".config" / "vaultkit" / "notion.env"
+    env_file.parent.mkdir(parents=True)
+    env_file.write_text(f"NOTION_TOKEN={SENTINEL}\n", encoding="utf-8")
+    program = tmp_path / "bin dir" / "vault kit"
+    program.parent.mkdir()
+    record = tmp_path / "args.txt"
+    program.write_text(
+        f'#!/bin/sh\n[ "$NOTION_TOKEN" = {SENTINEL} ] && echo token-ok > {record}\n'
+        f'for arg in "$@"; do printf "%s\\n" "$arg" >> {record}; done\n',
+        encoding="utf-8",
+    )
+    program.chmod(0o755)
+    vault = tmp_path / name
+    agent = render_service("darwin", (str(program),), PurePosixPath(vault), PurePosixPath(home), notion=True)
+    arguments = plistlib.loads(agent.text.encode("utf-8"))["ProgramArguments"]
+    done = subprocess.run(arguments, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert record.read_text(encoding="utf-8").splitlines() == [
+        "token-ok",
+        "watch",
+        "--vault",
+        str(vault),
+        "--log-format",
+        "json",
+        "--notion",
+    ]
+    assert not (tmp_path / "pwned").exists()
+    env_file.unlink()
+    missing = subprocess.run(arguments, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert missing.returncode == 78
+    assert missing.stderr == (
+        f"vaultkit: {env_file} is missing: create it with one line NOTION_TOKEN=... (docs/watch.md)\n"
+    )
+
+
+def token_file(home: Path, mode: int, text: str = f"NOTION_TOKEN={SENTINEL}\n") -> Path:
+    path = home / ".config" / "vaultkit" / "notion.env"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    path.chmod(mode)
+    return path
+
+
+def expected_notion(home: Path, platform: str = "linux") -> tuple[Path, str]:
+    vault = (home.parent / "My Vault").resolve()
+    unit = render_service(platform, vaultkit_program(), vault, home, notion=True)
+    return unit.path, unit.text
+
+
+def test_install_notion_without_the_token_file_warns_and_shows_how(home: Path) -> None:
+    path, text = expected_notion(home)
+    env_file = home / ".config" / "vaultkit" / "notion.env"
+    result = run(home, "install", "--notion")
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == text
+    assert not env_file.exists()  # never created by vaultkit
+    assert result.stdout == (
+        f"wrote {path}\nStart it now and at every login:\n  systemctl --user daemon-reload\n"
+        f"  systemctl --user enable --now {path.name}\n"
+        f"It reads NOTION_TOKEN from {env_file} (vaultkit never writes the token).\n"
+        "Create it, readable by you only, then replace the placeholder with your integration secret:\n"
+        f"  (umask 077 && mkdir -p {env_file.parent} && printf '%s\\n' "
+        f"'NOTION_TOKEN=<your integration secret>' > {env_file})\n"
+        f"  ${{EDITOR:-vi}} {env_file}\n"
+        "Then restart the service:\n  systemctl --user daemon-reload\n"
+        f"  systemctl --user restart {path.name}\n"
+    )
+    assert result.stderr == (
+        f"vaultkit: warning: {env_file} does not exist yet: create it (docs/watch.md); "
+        "the service fails to start until it does\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "text", "warning"),
+    [
+        (0o600, f"# mine\nNOTION_TOKEN={SENTINEL}\n", ""),
+        (0o644, f"NOTION_TOKEN={SENTINEL}\n", "is open to group or others (mode 644): chmod 600 "),
+        (0o600, "TOKEN=x\n", "has no NOTION_TOKEN= line"),
+    ],
+)
+def test_install_notion_checks_the_token_file(home: Path, mode: int, text: str, warning: str) -> None:
+    env_file = token_file(home, mode, text)
+    result = run(home, "install", "--notion")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        f"It reads NOTION_TOKEN from {env_file} (vaultkit never writes the token).\n"
+    )
+    assert (warning in result.stderr) if warning else result.stderr == ""
+    assert env_file.read_text(encoding="utf-8") == text
+    assert oct(env_file.stat().st_mode & 0o777) == oct(mode)
+
+
+def test_install_notion_honours_xdg_config_home(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "x d g"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    empty_path(tmp_path, monkeypatch)
+    env_file = config / "vaultkit" / "notion.env"
+    result = run(home, "install", "--notion")
+    assert result.exit_code == 0, result.output
+    unit = next((config / "systemd" / "user").iterdir())
+    assert f"EnvironmentFile={env_file}\n" in unit.read_text(encoding="utf-8")
+    assert f"It reads NOTION_TOKEN from {env_file} (" in result.stdout
+    assert f"vaultkit: warning: {env_file} does not exist yet" in result.stderr
+    assert tree(home) == []
+    env_file.parent.mkdir()
+    env_file.write_text("NOTION_TOKEN=x\n", encoding="utf-8")
+    env_file.chmod(0o600)
+    assert f"token:   {env_file}: there, private" in run(home, "status").stdout
+
+
+def test_status_says_the_service_pushes_to_notion_and_checks_the_token_file(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty_path(tmp_path, monkeypatch)
+    env_file = home / ".config" / "vaultkit" / "notion.env"
+    assert run(home, "install", "--notion").exit_code == 0
+    lines = run(home, "status").stdout.splitlines()
+    assert lines[1].endswith(": installed")
+    assert lines[3:5] == [
+        "notion:  pushes changes to Notion (watch --notion)",
+        f"token:   {env_file}: {env_file} does not exist yet: create it (docs/watch.md)",
+    ]
+    token_file(home, 0o600)
+    lines = run(home, "status").stdout.splitlines()
+    assert lines[4] == f"token:   {env_file}: there, private, with a NOTION_TOKEN= line"
+    data = json.loads(run(home, "status", "--json").stdout)
+    assert data["up_to_date"] is True
+    assert data["notion"] is True
+    assert data["notion_env"] == {
+        "path": str(env_file),
+        "exists": True,
+        "has_token_line": True,
+        "private": True,
+        "problem": None,
+    }
+    assert run(home, "install", "--force").exit_code == 0  # back to a plain unit
+    data = json.loads(run(home, "status", "--json").stdout)
+    assert (data["notion"], data["notion_env"], data["up_to_date"]) == (False, None, True)
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin"])
+def test_the_token_never_appears_in_any_file_or_output(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setenv("NOTION_TOKEN", SENTINEL)
+    empty_path(tmp_path, monkeypatch)
+    before = (("install", "--notion", "--print"), ("install", "--notion"), ("status",))
+    outputs = [run(home, *args) for args in before]
+    env_file = token_file(home, 0o644)
+    after = (("install", "--notion"), ("status",), ("status", "--json"), ("uninstall", "--print"))
+    outputs += [run(home, *args) for args in after]
+    for result in outputs:
+        assert result.exit_code == 0, result.output
+        assert SENTINEL not in result.stdout + result.stderr
+        assert SENTINEL[:12] not in result.stdout + result.stderr
+    written = [p for p in home.rglob("*") if p.is_file() and p != env_file]
+    assert written  # the service file at least
+    for path in written:
+        assert SENTINEL.encode() not in path.read_bytes(), path
+    assert env_file.read_text(encoding="utf-8") == f"NOTION_TOKEN={SENTINEL}\n"
+    assert run(home, "uninstall").exit_code == 0
+    assert env_file.exists()  # the user's file stays
+
+
+def test_the_guides_explain_the_service_with_notion() -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    watch = (docs / "watch.md").read_text(encoding="utf-8")
+    notion = (docs / "notion.md").read_text(encoding="utf-8")
+    for phrase in (
+        "vaultkit service install --notion",
+        "~/.config/vaultkit/notion.env",
+        "umask 077",
+        "chmod 600",
+        "EnvironmentFile=%h/.config/vaultkit/notion.env",
+        "$XDG_CONFIG_HOME",
+    ):
+        assert phrase in watch, f"docs/watch.md should explain {phrase!r}"
+    assert "vaultkit service install --notion" in notion
+    assert "~/.config/vaultkit/notion.env" in notion

@@ -3,6 +3,10 @@
 A systemd user unit on Linux, a launchd agent on macOS (`vaultkit.watch.service` renders them,
 `vaultkit.watch.install` writes, removes and asks). The commands that start and stop the service are
 printed, not run: starting a daemon at every login is the user's decision.
+
+`install --notion` makes the service run `watch --notion`. Its token is in a file the user creates
+(`~/.config/vaultkit/notion.env`): vaultkit prints how to create it, with a placeholder, and only ever
+checks that the file is there, private, and has a `NOTION_TOKEN=` line.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from vaultkit.cli.app import emit_json, json_option, open_vault, vault_option
 from vaultkit.cli.output import echo
 
 if TYPE_CHECKING:
+    from vaultkit.watch.install import NotionEnv
     from vaultkit.watch.service import ServiceFile
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,7 +35,7 @@ def _print_option(func: F) -> F:
     )
 
 
-def _service_file(vault_path: str | None, uid: int | None = None) -> ServiceFile:
+def _service_file(vault_path: str | None, uid: int | None = None, notion: bool = False) -> ServiceFile:
     """The service file for the vault (its real, absolute path) on this machine."""
     from vaultkit.watch.install import vaultkit_program
     from vaultkit.watch.service import render_service
@@ -44,6 +49,7 @@ def _service_file(vault_path: str | None, uid: int | None = None) -> ServiceFile
         Path.home(),
         config_home=Path(config_home) if Path(config_home).is_absolute() else None,
         uid=uid,
+        notion=notion,
     )
 
 
@@ -51,6 +57,23 @@ def _commands(title: str, commands: tuple[str, ...]) -> None:
     echo(title)
     for command in commands:
         echo(f"  {command}")
+
+
+def _notion_steps(unit: ServiceFile, found: NotionEnv) -> None:
+    """Where the service reads the token from, and how to make that file when it is not there yet (a
+    warning, not a refusal: it may be made after the unit). A file others may read is warned about."""
+    from vaultkit.watch.service import notion_env_commands
+
+    echo(f"It reads NOTION_TOKEN from {found.path} (vaultkit never writes the token).")
+    if not found.exists:
+        echo(f"vaultkit: warning: {found.problem}; the service fails to start until it does", err=True)
+        _commands(
+            "Create it, readable by you only, then replace the placeholder with your integration secret:",
+            notion_env_commands(found.path),
+        )
+        _commands("Then restart the service:", unit.restart)
+    elif found.problem is not None:
+        echo(f"vaultkit: warning: {found.problem}", err=True)
 
 
 @click.group(name="service")
@@ -68,21 +91,30 @@ def service() -> None:
 Examples:
   vaultkit service install --vault ~/Notes/Career
   vaultkit service install --print      # see the unit first
+  vaultkit service install --notion     # push changes to Notion too
 """
 )
 @vault_option
 @_print_option
 @click.option("--force", is_flag=True, help="Replace a different service file already at that path.")
-def install(vault_path: str | None, show: bool, force: bool) -> None:
+@click.option(
+    "--notion",
+    "to_notion",
+    is_flag=True,
+    help="Run `watch --notion`; the token is read from ~/.config/vaultkit/notion.env, a file you create.",
+)
+def install(vault_path: str | None, show: bool, force: bool, to_notion: bool) -> None:
     """Write the vault's service file and print the commands that start it.
 
     An identical file is left as it is. A different one (the user's own, or written for other settings)
     is replaced only with --force. The service runs `vaultkit watch --vault VAULT --log-format json` and
-    restarts when it fails.
+    restarts when it fails. With --notion it runs `watch --notion`, with NOTION_TOKEN from
+    $XDG_CONFIG_HOME/vaultkit/notion.env (~/.config/vaultkit/notion.env): a file you create, mode 600,
+    one line NOTION_TOKEN=...; install prints how, and warns while it is missing or open to others.
     """
-    from vaultkit.watch.install import install_service
+    from vaultkit.watch.install import install_service, notion_env_status
 
-    unit = _service_file(vault_path)
+    unit = _service_file(vault_path, notion=to_notion)
     if show:
         echo(f"would write {unit.path}", err=True)
         echo(unit.text, nl=False)
@@ -97,6 +129,8 @@ def install(vault_path: str | None, show: bool, force: bool) -> None:
     else:
         echo(f"wrote {unit.path}")
         _commands("Start it now and at every login:", unit.enable)
+    if unit.env_file is not None:
+        _notion_steps(unit, notion_env_status(unit.env_file))
 
 
 @service.command(
@@ -146,12 +180,18 @@ Examples:
 def status(vault_path: str | None, as_json: bool) -> None:
     """Whether the vault's service is installed and running, and its last log lines.
 
+    For a service installed with --notion it also says so, and whether its token file is there, private
+    and has a NOTION_TOKEN= line (its content is never shown).
+
     Where the service manager cannot be asked (systemctl or launchctl missing, no user session as in a
     container or CI), it says so instead of failing.
     """
     from vaultkit.watch.install import service_status
 
-    found = service_status(_service_file(vault_path, uid=os.getuid() if hasattr(os, "getuid") else None))
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    found = service_status(
+        _service_file(vault_path, uid=uid), with_notion=_service_file(vault_path, uid=uid, notion=True)
+    )
     if as_json:
         emit_json(found.as_dict())
         return
@@ -168,6 +208,10 @@ def status(vault_path: str | None, as_json: bool) -> None:
     echo(f"service: {unit.name} ({kind})")
     echo(f"file:    {unit.path}: {installed}")
     echo(f"running: {found.state if found.state is not None else found.state_note}")
+    if found.notion_env is not None:  # the installed service pushes to Notion
+        env = found.notion_env
+        echo("notion:  pushes changes to Notion (watch --notion)")
+        echo(f"token:   {env.path}: {env.problem or 'there, private, with a NOTION_TOKEN= line'}")
     if found.log_lines:
         echo(f"last {len(found.log_lines)} log lines:")
         for line in found.log_lines:

@@ -100,6 +100,7 @@ def notion_token(environ: Mapping[str, str] | None = None) -> str:
         raise VaultError(
             "NOTION_TOKEN is not set: create an internal integration at "
             "https://www.notion.so/my-integrations, share your page with it, and "
-            "export NOTION_TOKEN=<its secret> (docs/notion.md)"
+            "export NOTION_TOKEN=<its secret>; a service reads it from the file `vaultkit service install "
+            "--notion` names (docs/notion.md)"
         )
     return token

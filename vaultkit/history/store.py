@@ -53,6 +53,7 @@ __all__ = [
     "as_json",
     "compact",
     "compacted",
+    "follow_history",
     "load_history",
     "parse_history",
     "parse_line",
@@ -243,6 +244,57 @@ def load_history(root: Path | str) -> History:
 
 
 _Stamp = tuple[int, int, int, int]
+_READ: dict[Path, tuple[_Stamp, bytes, History]] = {}
+"""Per history file: its stat stamp, its bytes and their parse, for `follow_history`."""
+
+
+def follow_history(root: Path | str) -> History:
+    """`load_history` for a process that reads the history again and again (a watcher's rounds draw
+    charts and trends from it): unchanged, it is not read at all; grown by whole lines that all read as
+    points, only the new lines are parsed; anything else (rewritten, compacted, a torn or damaged line)
+    is read whole. Raises NoteError as `load_history` does."""
+    path = _history_path(Path(root))
+    try:
+        stamp: _Stamp | None = _stamp(path.stat())
+    except OSError:
+        stamp = None
+    cached = _READ.get(path)
+    if stamp is not None and cached is not None:
+        if cached[0] == stamp:
+            return cached[2]
+        grown = _grown(path, stamp, cached)
+        if grown is not None:
+            return grown
+    _READ.pop(path, None)
+    data = _read(Path(root))[1]
+    if data is None:
+        return History()
+    history = parse_history(data)
+    if stamp is not None and len(data) == stamp[2]:  # unchanged while read
+        _READ[path] = (stamp, data, history)
+    return history
+
+
+def _grown(path: Path, stamp: _Stamp, cached: tuple[_Stamp, bytes, History]) -> History | None:
+    """The cached history plus the lines appended since; None unless the file only grew by whole lines
+    that all read as points."""
+    known, before, history = cached
+    if known[:2] != stamp[:2] or stamp[2] <= known[2] or not before.endswith(b"\n"):
+        return None
+    try:
+        data = read_regular(path, HISTORY_LIMIT, "a history file")
+    except (NoteError, OSError):
+        return None
+    if len(data) != stamp[2] or not data.startswith(before):
+        return None
+    tail = parse_history(data[len(before) :])
+    if tail.problems:
+        return None
+    grown = History(points=[*history.points, *tail.points], problems=list(history.problems))
+    _READ[path] = (stamp, data, grown)
+    return grown
+
+
 _LATEST: dict[Path, tuple[_Stamp, dict[str, Point], int]] = {}
 """Per history file: its stat stamp, the last point of each note, its line count. A watcher's rollup
 round then neither reads nor parses the file when nothing else wrote it since its last append."""

@@ -26,7 +26,7 @@ from vaultkit.errors import NoteError, UnsafePathError
 from vaultkit.fileio import atomic_write, read_regular
 from vaultkit.history.chart import MilestoneMark, SeriesPoint, burnup_svg
 from vaultkit.history.skills import parse_capability_table, skills_svg
-from vaultkit.history.store import HISTORY_LIMIT, HISTORY_PATH, History, load_history, parse_history
+from vaultkit.history.store import History, follow_history
 from vaultkit.notes.links import linked_targets
 from vaultkit.notes.progress import PlanProgress
 from vaultkit.props.types import as_date
@@ -185,69 +185,13 @@ def plan_chart(
 
 # ---------------------------------------------------------------------------------------------- history
 
-_Stamp = tuple[int, int, int, int]
-_CACHE: dict[Path, tuple[_Stamp, bytes, History]] = {}
-"""The history as last parsed, per file, with its stat stamp and bytes: a watcher's round does not parse
-it again when nothing wrote it since, and parses only the lines appended since (each tick appends one or
-two: parsing the whole file again cost most of a 10,000-note round's trend column)."""
-
-
 def read_history(root: Path) -> History | None:
     """The vault's recorded history for charts and trends; None when it cannot be read (charts then show
     today's counts alone; the rollup warns about the history itself)."""
-    path = root / HISTORY_PATH
     try:
-        info = path.stat()
-        stamp: _Stamp | None = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
-    except OSError:
-        stamp = None
-    cached = _CACHE.get(path)
-    if stamp is not None and cached is not None and cached[0] == stamp:
-        return cached[2]
-    history = _appended(root, path, stamp, cached) if stamp is not None and cached is not None else None
-    if history is not None:
-        return history
-    _CACHE.pop(path, None)
-    data = _history_bytes(root, path) if stamp is not None else None
-    if data is None:  # missing, or refused: `load_history` says which
-        try:
-            return load_history(root)
-        except NoteError:
-            return None
-    history = parse_history(data)
-    if stamp is not None and len(data) == stamp[2]:
-        _CACHE[path] = (stamp, data, history)
-    return history
-
-
-def _history_bytes(root: Path, path: Path) -> bytes | None:
-    """The history file's bytes, read as `load_history` reads them (no link, a regular file, the size
-    limit); None when that fails."""
-    try:
-        _refuse_link(root / HISTORY_PATH.parent)
-        _refuse_link(path)
-        return read_regular(path, HISTORY_LIMIT, "a history file")
-    except (NoteError, OSError):
+        return follow_history(root)
+    except NoteError:
         return None
-
-
-def _appended(
-    root: Path, path: Path, stamp: _Stamp, cached: tuple[_Stamp, bytes, History]
-) -> History | None:
-    """The cached history with the lines appended to the same file since; None unless the file only grew
-    by whole lines that all read as points (then the caller parses the whole file)."""
-    known, before, history = cached
-    if known[:2] != stamp[:2] or stamp[2] <= known[2] or not before.endswith(b"\n"):
-        return None
-    data = _history_bytes(root, path)
-    if data is None or len(data) != stamp[2] or not data.startswith(before):
-        return None
-    tail = parse_history(data[len(before) :])
-    if tail.problems:
-        return None
-    grown = History(points=[*history.points, *tail.points], problems=list(history.problems))
-    _CACHE[path] = (stamp, data, grown)
-    return grown
 
 
 # ---------------------------------------------------------------------------------------------- writing

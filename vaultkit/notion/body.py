@@ -35,6 +35,7 @@ from vaultkit.notion.readback import (
     remote_block,
     update_body,
 )
+from vaultkit.notion.schema import plain_id
 
 __all__ = ["BlockRejected", "BodyOutcome", "read_tree", "sync_body"]
 
@@ -121,7 +122,7 @@ def sync_body(
 
 
 def _same_id(a: str, b: str) -> bool:
-    return a.replace("-", "").lower() == b.replace("-", "").lower()
+    return plain_id(a) == plain_id(b)
 
 
 class _Run:

@@ -13,9 +13,8 @@ from typing import Any
 
 from vaultkit.errors import VaultError
 from vaultkit.notion.client import Notion, NotionError
-from vaultkit.notion.matching import adoptable
+from vaultkit.notion.matching import adoptable, page_text
 from vaultkit.notion.report import record_failure
-from vaultkit.notion.richtext import canonical_rich_text, plain_text
 from vaultkit.notion.selection import ID_PROPERTY, SyncItem, is_sync_id, sync_id_in, write_sync_id
 from vaultkit.notion.settings import NotionSettings
 from vaultkit.notion.setup import data_source_of
@@ -27,10 +26,7 @@ __all__ = ["PageLookup", "page_sync_id"]
 
 def page_sync_id(page: Mapping[str, Any], id_name: str) -> str | None:
     """The sync id a page carries in its id property `id_name`, or None when it carries none."""
-    prop = (page.get("properties") or {}).get(id_name)
-    if not isinstance(prop, Mapping):
-        return None
-    text = plain_text(canonical_rich_text(prop.get("rich_text") or [])).strip()
+    text = page_text(page, id_name)
     return text if is_sync_id(text) else None
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from vaultkit.notes.structure import note_tags
 from vaultkit.notion.richtext import MAX_ITEMS, canonical_rich_text, split_utf16, text_item
-from vaultkit.notion.schema import DEFAULT_NAMES, fields_for
+from vaultkit.notion.schema import DEFAULT_NAMES, fields_for, plain_id
 
 __all__ = [
     "PageSource",
@@ -125,11 +125,6 @@ def page_properties(source: PageSource, names: Mapping[str, str] | None = None) 
         names.get(f.key, f.name): values[f.key] for f in fields_for(source.kind)
     }
     return PageValues(properties, tuple(warnings))
-
-
-def plain_id(value: str) -> str:
-    """A Notion id without dashes, lower case: ids compare equal however they were spelled."""
-    return value.replace("-", "").lower()
 
 
 def canonical_value(value: Mapping[str, Any]) -> Any:

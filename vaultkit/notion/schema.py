@@ -23,6 +23,7 @@ __all__ = [
     "creation_properties",
     "fields_for",
     "parse_notion_id",
+    "plain_id",
 ]
 
 KINDS = ("plans", "milestones", "journals")
@@ -118,7 +119,7 @@ def check_schema(
             continue
         if f.type == "relation" and plans_data_source is not None:
             target = prop.get("relation", {}).get("data_source_id")
-            if target is not None and _compact(str(target)) != _compact(plans_data_source):
+            if target is not None and plain_id(str(target)) != plain_id(plans_data_source):
                 problems.append(
                     f'property "{name}" relates to another database; it must relate to the plans database'
                 )
@@ -129,7 +130,8 @@ _HEX32 = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])")
 _DASHED = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}(?![0-9a-fA-F])")
 
 
-def _compact(value: str) -> str:
+def plain_id(value: str) -> str:
+    """A Notion id without dashes, lower case: ids compare equal however they were spelled."""
     return value.replace("-", "").lower()
 
 
@@ -144,5 +146,5 @@ def parse_notion_id(text: str) -> str | None:
     if not found:
         return None
     ends = {m: path.rfind(m) for m in found}
-    raw = _compact(max(found, key=lambda m: ends[m]))
+    raw = plain_id(max(found, key=lambda m: ends[m]))
     return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"

@@ -19,7 +19,7 @@ from vaultkit.config import CONFIG_PATH
 from vaultkit.errors import VaultError
 from vaultkit.fileio import atomic_write, ensure_inside
 from vaultkit.notion.client import Notion, NotionError
-from vaultkit.notion.schema import KINDS, TITLES, check_schema, creation_properties, parse_notion_id
+from vaultkit.notion.schema import KINDS, TITLES, check_schema, creation_properties, parse_notion_id, plain_id
 from vaultkit.notion.settings import NotionSettings
 
 __all__ = ["check_databases", "data_source_of", "explain", "setup_databases", "write_database_ids"]
@@ -147,17 +147,13 @@ def write_database_ids(root: Path, ids: Mapping[str, str]) -> bool:
     elif not isinstance(table, tomlkit.items.Table):
         raise VaultError(f"{path}: `notion` must be a table (a `[notion]` section)")
     for kind in KINDS:
-        if kind in ids and _compact(str(table.get(kind, ""))) != _compact(ids[kind]):
+        if kind in ids and plain_id(str(table.get(kind, ""))) != plain_id(ids[kind]):
             table[kind] = ids[kind]
     data = tomlkit.dumps(document).encode("utf-8")
     if data == before:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     return atomic_write(path, data, before)
-
-
-def _compact(value: str) -> str:
-    return value.replace("-", "").lower()
 
 
 def check_databases(notion: Notion, settings: NotionSettings) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -106,6 +106,27 @@ def up_to_date(vault: Path) -> bool:
 
 
 FAST = daemon.WatchSettings(debounce=0.05, quiet=0.0, idle_check=0.2)
+
+
+@contextmanager
+def watch_process(vault: Path, *args: str, env: Mapping[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """`vaultkit watch ARGS --vault VAULT --log-format json` as a child process, its JSON log on a pipe;
+    killed and its pipe closed however the test ends."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vaultkit", "watch", *args, "--vault", str(vault), "--log-format", "json"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=dict(env),
+        text=True,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 @contextmanager
@@ -643,14 +664,7 @@ def test_watch_refuses_a_folder_that_is_not_a_vault(tmp_path: Path, monkeypatch:
 def test_sigterm_stops_the_daemon_cleanly_and_quickly(tmp_path: Path) -> None:
     vault = pdp_vault(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vaultkit", "watch", "--vault", str(vault), "--log-format", "json"],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    try:
+    with watch_process(vault, env=env) as proc:
         assert proc.stderr is not None
         first = json.loads(proc.stderr.readline())
         assert first["message"].startswith(f"watching {vault}")
@@ -663,12 +677,6 @@ def test_sigterm_stops_the_daemon_cleanly_and_quickly(tmp_path: Path) -> None:
         rest = [json.loads(line) for line in proc.stderr.read().splitlines()]
         assert rest[-1]["message"] == f"stopped watching {vault}"
         assert not (vault / LOCK_PATH).exists()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
 @pytest.mark.timeout(60)
@@ -683,14 +691,7 @@ def test_sigterm_during_the_first_rollup_of_a_large_vault_stops_within_two_secon
     notes = sorted(vault.rglob("*.md"))
     before = {path: path.read_bytes() for path in notes}
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vaultkit", "watch", "--vault", str(vault), "--log-format", "json"],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    try:
+    with watch_process(vault, env=env) as proc:
         wait_for(
             lambda: any(path.read_bytes() != before[path] for path in notes),
             what="the first rollup to write",
@@ -703,12 +704,6 @@ def test_sigterm_during_the_first_rollup_of_a_large_vault_stops_within_two_secon
         assert proc.stderr is not None
         lines = [json.loads(line) for line in proc.stderr.read().splitlines()]
         assert lines[-1]["message"] == f"stopped watching {vault}"
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
     assert not (vault / LOCK_PATH).exists()
     after = sorted(vault.rglob("*.md"))
     assert after == notes  # no temp file left behind, no note lost

@@ -14,7 +14,6 @@ import logging
 import os
 import re
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -29,6 +28,7 @@ from click.testing import CliRunner
 
 from tests.conftest import make_vault
 from tests.notion_emulator import Fault, NotionEmulator
+from tests.test_watch import watch_process
 from vaultkit.cli.commands import main
 from vaultkit.notion.client import Notion, Pacing
 from vaultkit.notion.settings import NotionSettings, notion_settings
@@ -334,15 +334,7 @@ def test_watch_notion_once_is_a_usage_error(vault: Path, emu: NotionEmulator) ->
 def test_sigterm_with_a_request_in_flight_exits_0_at_once(vault: Path, emu: NotionEmulator) -> None:
     emu.faults.add(Fault(kind="slow", delay=4.0, times=1))
     env = {**os.environ, **_env(emu), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vaultkit", "watch", "--notion", "--notion-delay", "0", "-v",
-         "--vault", str(vault), "--log-format", "json"],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    try:
+    with watch_process(vault, "--notion", "--notion-delay", "0", "-v", env=env) as proc:
         assert proc.stderr is not None
         first = json.loads(proc.stderr.readline())
         assert first["message"].startswith(f"watching {vault}")
@@ -357,27 +349,13 @@ def test_sigterm_with_a_request_in_flight_exits_0_at_once(vault: Path, emu: Noti
         assert f"stopped watching {vault}" in messages
         assert messages[-1] == "notion: a request is still in flight; not waiting for it"  # -v
         assert emu.token not in rest
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
 @pytest.mark.timeout(60)
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
 def test_the_command_pushes_and_logs_json_without_the_token(vault: Path, emu: NotionEmulator) -> None:
     env = {**os.environ, **_env(emu), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vaultkit", "watch", "--notion", "--notion-delay", "100",
-         "--vault", str(vault), "--log-format", "json"],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    try:
+    with watch_process(vault, "--notion", "--notion-delay", "100", env=env) as proc:
         wait_for(lambda: _synced(vault, emu), what="the first full sync")
         wait_for(lambda: "vaultkit_id:" in (vault / KAFKA).read_text("utf-8"), what="the sync id")
         tick(vault, KAFKA, "read the book")
@@ -387,12 +365,6 @@ def test_the_command_pushes_and_logs_json_without_the_token(vault: Path, emu: No
         assert proc.wait(timeout=5) == 0
         assert proc.stderr is not None
         rest = proc.stderr.read()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
     assert emu.token not in rest
     lines = [json.loads(line) for line in rest.splitlines()]
     pushes = [line for line in lines if line["message"].startswith("notion: ")]
